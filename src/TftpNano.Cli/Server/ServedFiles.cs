@@ -1,0 +1,103 @@
+namespace TftpNano.Cli.Server;
+
+/// <summary>
+/// Maps requested file names to files inside the served folder and nowhere else.
+/// </summary>
+/// <remarks>
+/// Names are relative; '..' segments and absolute names are refused outright, and every symbolic
+/// link on the way is resolved so that a link pointing out of the folder is refused as well.
+/// </remarks>
+public sealed class ServedFiles
+{
+    private const int MaxLinkDepth = 40;
+    private readonly string _root;
+
+    /// <summary>
+    /// Creates the map for a folder.
+    /// </summary>
+    /// <param name="root">The served folder; it must exist.</param>
+    public ServedFiles(string root)
+    {
+        if (!Directory.Exists(root))
+        {
+            throw new DirectoryNotFoundException($"The folder '{root}' does not exist.");
+        }
+
+        _root = ResolveLinks(Path.GetFullPath(root), 0) ?? throw new IOException($"Cannot resolve '{root}'.");
+    }
+
+    /// <summary>Gets the served folder with every link resolved.</summary>
+    public string Root => _root;
+
+    /// <summary>
+    /// Finds the file a request names.
+    /// </summary>
+    /// <param name="requested">The name from the request.</param>
+    /// <param name="path">The file's real path when found.</param>
+    /// <returns>Null when found, else why not: (<see cref="Protocol.TftpErrorCode"/>, message).</returns>
+    public (Protocol.TftpErrorCode Code, string Message)? TryResolve(string requested, out string path)
+    {
+        path = "";
+        string relative = requested.Replace('\\', '/');
+        if (relative.StartsWith('/') || Path.IsPathRooted(requested) || (relative.Length > 1 && relative[1] == ':'))
+        {
+            return (Protocol.TftpErrorCode.AccessViolation, "Absolute paths are not served.");
+        }
+
+        string[] segments = relative.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length == 0 || segments.Any(s => s == ".."))
+        {
+            return (Protocol.TftpErrorCode.AccessViolation, "Paths outside the served folder are not served.");
+        }
+
+        string? resolved = ResolveLinks(Path.GetFullPath(Path.Combine(_root, Path.Combine(segments))), 0);
+        if (resolved is null || !File.Exists(resolved))
+        {
+            return (Protocol.TftpErrorCode.FileNotFound, "File not found.");
+        }
+
+        if (!resolved.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            return (Protocol.TftpErrorCode.AccessViolation, "The file links outside the served folder.");
+        }
+
+        path = resolved;
+        return null;
+    }
+
+    // Resolves every symbolic link along an absolute path, like realpath(3); null for a dangling link.
+    private static string? ResolveLinks(string path, int depth)
+    {
+        if (depth > MaxLinkDepth)
+        {
+            return null;
+        }
+
+        string current = Path.GetPathRoot(path)!;
+        foreach (string segment in path[current.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string candidate = Path.Combine(current, segment);
+            FileSystemInfo info = Directory.Exists(candidate) ? new DirectoryInfo(candidate) : new FileInfo(candidate);
+            if (info.LinkTarget is not null)
+            {
+                FileSystemInfo? target = info.ResolveLinkTarget(returnFinalTarget: true);
+                if (target is null)
+                {
+                    return null;
+                }
+
+                string? real = ResolveLinks(target.FullName, depth + 1);
+                if (real is null)
+                {
+                    return null;
+                }
+
+                candidate = real;
+            }
+
+            current = candidate;
+        }
+
+        return current;
+    }
+}

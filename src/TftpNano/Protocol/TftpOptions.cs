@@ -1,0 +1,73 @@
+namespace TftpNano.Protocol
+{
+    /// <summary>
+    /// The options one request asks for, or one OACK grants (RFC 2347, 2348, 2349, 7440).
+    /// </summary>
+    /// <remarks>
+    /// Absent options read as zero (or -1 for <see cref="TransferSize"/>), so one object describes both
+    /// a request and its answer without nullable values, which nanoFramework lacks.
+    /// </remarks>
+    public sealed class TftpOptions
+    {
+        /// <summary>The blksize option name.</summary>
+        public const string BlockSizeName = "blksize";
+
+        /// <summary>The windowsize option name.</summary>
+        public const string WindowSizeName = "windowsize";
+
+        /// <summary>The timeout option name.</summary>
+        public const string TimeoutName = "timeout";
+
+        /// <summary>The tsize option name.</summary>
+        public const string TransferSizeName = "tsize";
+
+        /// <summary>The smallest block size RFC 2348 allows.</summary>
+        public const int MinBlockSize = 8;
+
+        /// <summary>The largest block size RFC 2348 allows.</summary>
+        public const int MaxBlockSize = 65464;
+
+        /// <summary>The largest window RFC 7440 allows.</summary>
+        public const int MaxWindowSize = 65535;
+
+        /// <summary>The largest timeout, in seconds, RFC 2349 allows.</summary>
+        public const int MaxTimeoutSeconds = 255;
+
+        /// <summary>
+        /// Creates an empty option set: no option present.
+        /// </summary>
+        public TftpOptions()
+        {
+            TransferSize = -1;
+        }
+
+        /// <summary>Gets or sets the block size in bytes; 0 when absent.</summary>
+        public int BlockSize { get; set; }
+
+        /// <summary>Gets or sets the window size in blocks; 0 when absent.</summary>
+        public int WindowSize { get; set; }
+
+        /// <summary>Gets or sets the retransmission timeout in seconds; 0 when absent.</summary>
+        public int TimeoutSeconds { get; set; }
+
+        /// <summary>
+        /// Gets or sets the transfer size in bytes; -1 when absent. A read request sends 0 to ask the
+        /// server for the size.
+        /// </summary>
+        public long TransferSize { get; set; }
+
+        /// <summary>
+        /// Gets or sets the name of the first option that is not one of the four above, or null.
+        /// A server ignores such options; a client must refuse an OACK that carries one.
+        /// </summary>
+        public string UnrecognizedOption { get; set; }
+
+        /// <summary>
+        /// Gets whether any of the four known options is present.
+        /// </summary>
+        public bool IsEmpty
+        {
+            get { return BlockSize == 0 && WindowSize == 0 && TimeoutSeconds == 0 && TransferSize < 0; }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System;
+
+namespace TftpNano.Transfer
+{
+    /// <summary>
+    /// An adaptive retransmission timeout computed from measured round trips, after RFC 6298.
+    /// </summary>
+    /// <remarks>
+    /// A fixed multi-second timeout is what makes TFTP crawl on lossy links: one lost datagram on a
+    /// LAN with 2 ms round trips costs thousands of round trips. Smoothed RTT and its variance give a
+    /// timeout just above what the link really needs; the floor absorbs clock granularity and scheduler
+    /// noise, the ceiling bounds the back-off, and a random spread keeps a fleet of devices that lost
+    /// the same datagram from retransmitting in lock-step.
+    /// </remarks>
+    public sealed class RetransmissionTimer
+    {
+        // Smoothed RTT and variance are kept in eighths of a millisecond, so integer arithmetic keeps
+        // the precision RFC 6298's gains of 1/8 and 1/4 need.
+        private const int Scale = 8;
+
+        private readonly int _minTimeoutMs;
+        private readonly int _maxTimeoutMs;
+        private readonly Random _random;
+        private long _smoothedRtt;
+        private long _rttVariance;
+        private bool _hasSample;
+        private int _timeoutMs;
+
+        /// <summary>
+        /// Creates a timer.
+        /// </summary>
+        /// <param name="initialTimeoutMs">The timeout before any round trip was measured.</param>
+        /// <param name="minTimeoutMs">The floor.</param>
+        /// <param name="maxTimeoutMs">The ceiling, also for back-off.</param>
+        /// <param name="seed">Seeds the spread; differs per device and transfer.</param>
+        public RetransmissionTimer(int initialTimeoutMs, int minTimeoutMs, int maxTimeoutMs, int seed)
+        {
+            if (minTimeoutMs < 1 || maxTimeoutMs < minTimeoutMs)
+            {
+                throw new ArgumentOutOfRangeException("minTimeoutMs", "Need 1 <= minimum <= maximum.");
+            }
+
+            _minTimeoutMs = minTimeoutMs;
+            _maxTimeoutMs = maxTimeoutMs;
+            _random = new Random(seed);
+            _timeoutMs = Clamp(initialTimeoutMs);
+        }
+
+        /// <summary>
+        /// Gets the current timeout in milliseconds, without spread.
+        /// </summary>
+        public int TimeoutMs
+        {
+            get { return _timeoutMs; }
+        }
+
+        /// <summary>
+        /// Gets the smoothed round-trip time in milliseconds, or -1 before the first sample.
+        /// </summary>
+        public int SmoothedRttMs
+        {
+            get { return _hasSample ? (int)(_smoothedRtt / Scale) : -1; }
+        }
+
+        /// <summary>
+        /// Feeds one measured round trip. Only unambiguous samples belong here (Karn's rule): never a
+        /// round trip of a datagram that was retransmitted.
+        /// </summary>
+        /// <param name="rttMs">The measured round trip in milliseconds.</param>
+        public void AddSample(long rttMs)
+        {
+            long sample = (rttMs < 0 ? 0 : rttMs) * Scale;
+            if (!_hasSample)
+            {
+                _smoothedRtt = sample;
+                _rttVariance = sample / 2;
+                _hasSample = true;
+            }
+            else
+            {
+                long error = _smoothedRtt - sample;
+                _rttVariance += ((error < 0 ? -error : error) - _rttVariance) / 4;
+                _smoothedRtt += (sample - _smoothedRtt) / 8;
+            }
+
+            long timeout = (_smoothedRtt + (4 * _rttVariance)) / Scale;
+            _timeoutMs = Clamp(timeout > int.MaxValue ? int.MaxValue : (int)timeout);
+        }
+
+        /// <summary>
+        /// Doubles the timeout after a timeout expired, up to the ceiling.
+        /// </summary>
+        public void BackOff()
+        {
+            _timeoutMs = Clamp(_timeoutMs > _maxTimeoutMs / 2 ? _maxTimeoutMs : _timeoutMs * 2);
+        }
+
+        /// <summary>
+        /// Returns the timeout to wait now: the current one plus a random spread of up to a quarter.
+        /// </summary>
+        /// <returns>Milliseconds to wait.</returns>
+        public int NextWaitMs()
+        {
+            return _timeoutMs + _random.Next((_timeoutMs / 4) + 1);
+        }
+
+        private int Clamp(int timeoutMs)
+        {
+            if (timeoutMs < _minTimeoutMs)
+            {
+                return _minTimeoutMs;
+            }
+
+            return timeoutMs > _maxTimeoutMs ? _maxTimeoutMs : timeoutMs;
+        }
+    }
+}

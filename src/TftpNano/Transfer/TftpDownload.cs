@@ -1,0 +1,614 @@
+using System;
+using System.IO;
+using System.Net;
+using TftpNano.Protocol;
+
+namespace TftpNano.Transfer
+{
+    /// <summary>
+    /// Downloads one file over TFTP (RRQ, octet mode) into a stream, block by block.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// One object serves one transfer at a time. It allocates one receive buffer and one small send
+    /// buffer per transfer and nothing per block: each in-order DATA block is written to the destination
+    /// straight from the receive buffer.
+    /// </para>
+    /// <para>
+    /// The receiver drives recovery. Its adaptive timer (<see cref="RetransmissionTimer"/>) is far
+    /// shorter than any server's, so after a loss it re-sends the ACK of the last in-order block, which
+    /// makes lock-step servers and RFC 7440 senders resume from there. It never answers a duplicate
+    /// with a retransmission of its own, so duplicates cannot multiply (the Sorcerer's Apprentice
+    /// problem of RFC 1123 4.2.3.1). A gap inside a window is ACKed at once, once per gap.
+    /// </para>
+    /// </remarks>
+    public sealed class TftpDownload
+    {
+        // The longest single wait, so that Cancel takes effect promptly even during a long back-off.
+        private const int CancelPollMs = 250;
+
+        private readonly IDatagramTransport _transport;
+        private readonly TftpDownloadSettings _settings;
+        private TftpTransferStatistics _statistics;
+        private RetransmissionTimer _timer;
+        private byte[] _receiveBuffer;
+        private byte[] _sendBuffer;
+
+        private EndPoint _server;
+        private IPAddress _serverAddress;
+        private string _fileName;
+        private Stream _destination;
+
+        // The transfer ID: the endpoint the server answers from, latched from its first reply.
+        private EndPoint _peer;
+        private bool _negotiating;
+        private bool _optionsRequested;
+        private int _blockSize;
+        private int _windowSize;
+        private long _transferSize;
+
+        private int _expectedBlock;
+        private int _blocksSinceAck;
+        private int _gapAcknowledgedFor;
+        private long _bytesWritten;
+
+        private long _deadline;
+        private long _sentAt;
+        private bool _awaitingRttSample;
+        private int _consecutiveTimeouts;
+        private volatile bool _cancelRequested;
+
+        /// <summary>
+        /// Creates a download over the given transport.
+        /// </summary>
+        /// <param name="transport">The socket to use; the caller owns and closes it.</param>
+        /// <param name="settings">What to ask for and how long to wait; null for the defaults.</param>
+        public TftpDownload(IDatagramTransport transport, TftpDownloadSettings settings)
+        {
+            if (transport == null)
+            {
+                throw new ArgumentNullException("transport");
+            }
+
+            _transport = transport;
+            _settings = settings == null ? new TftpDownloadSettings() : settings;
+            _statistics = new TftpTransferStatistics();
+            _transferSize = -1;
+        }
+
+        /// <summary>
+        /// Occurs after each block written to the destination.
+        /// </summary>
+        public event TftpProgressHandler Progress;
+
+        /// <summary>
+        /// Gets the block size in effect: negotiated, or 512 when the server took no options.
+        /// </summary>
+        public int BlockSize
+        {
+            get { return _blockSize; }
+        }
+
+        /// <summary>
+        /// Gets the window size in effect: negotiated, or 1 when the server took no options.
+        /// </summary>
+        public int WindowSize
+        {
+            get { return _windowSize; }
+        }
+
+        /// <summary>
+        /// Gets the size the server announced, or -1 when it announced none.
+        /// </summary>
+        public long TransferSize
+        {
+            get { return _transferSize; }
+        }
+
+        /// <summary>
+        /// Gets the counters of the current or last transfer.
+        /// </summary>
+        public TftpTransferStatistics Statistics
+        {
+            get { return _statistics; }
+        }
+
+        /// <summary>
+        /// Asks the running transfer to stop; <see cref="Run"/> then sends an ERROR to the server and
+        /// throws a <see cref="TftpException"/> with <see cref="TftpFailure.Canceled"/>. Safe from any thread.
+        /// </summary>
+        public void Cancel()
+        {
+            _cancelRequested = true;
+        }
+
+        /// <summary>
+        /// Downloads a file.
+        /// </summary>
+        /// <param name="server">The server's request endpoint, usually port 69.</param>
+        /// <param name="fileName">The remote file name (ASCII).</param>
+        /// <param name="destination">Receives the file's bytes in order; it is written, never read or sought.</param>
+        /// <returns>The number of bytes written.</returns>
+        /// <exception cref="TftpException">The transfer failed; the destination may hold a partial file.</exception>
+        public long Run(EndPoint server, string fileName, Stream destination)
+        {
+            IPEndPoint serverEndPoint = server as IPEndPoint;
+            if (serverEndPoint == null)
+            {
+                throw new ArgumentException("The server must be an IPEndPoint.", "server");
+            }
+
+            if (fileName == null || fileName.Length == 0)
+            {
+                throw new ArgumentException("The file name is empty.", "fileName");
+            }
+
+            if (destination == null)
+            {
+                throw new ArgumentNullException("destination");
+            }
+
+            _server = server;
+            _serverAddress = serverEndPoint.Address;
+            _fileName = fileName;
+            _destination = destination;
+            _statistics = new TftpTransferStatistics();
+            _timer = new RetransmissionTimer(_settings.InitialTimeoutMs, _settings.MinTimeoutMs,
+                _settings.MaxTimeoutMs, (int)Environment.TickCount64 ^ fileName.GetHashCode());
+
+            // One spare byte beyond the largest block lets an oversized DATA be recognised rather than
+            // silently cut to size by the socket.
+            int largestBlock = _settings.BlockSize > TftpPacket.DefaultBlockSize ? _settings.BlockSize : TftpPacket.DefaultBlockSize;
+            _receiveBuffer = new byte[TftpPacket.DataHeaderLength + largestBlock + 1];
+            _sendBuffer = new byte[fileName.Length + 96];
+
+            _bytesWritten = 0;
+            _expectedBlock = 1;
+            _blocksSinceAck = 0;
+            _gapAcknowledgedFor = -1;
+            _consecutiveTimeouts = 0;
+            _cancelRequested = false;
+            _transferSize = -1;
+
+            SendRequest(_settings.UseOptions);
+            while (true)
+            {
+                int length = ReceiveBeforeDeadline();
+                if (length < 0)
+                {
+                    OnTimeout();
+                }
+                else if (IsFromPeer() && OnPacket(length))
+                {
+                    break;
+                }
+            }
+
+            Linger();
+            _statistics.SmoothedRttMs = _timer.SmoothedRttMs;
+            return _bytesWritten;
+        }
+
+        private static long Now
+        {
+            get { return Environment.TickCount64; }
+        }
+
+        private void SendRequest(bool withOptions)
+        {
+            _negotiating = true;
+            _optionsRequested = withOptions;
+            _peer = null;
+            TftpOptions options = null;
+            if (withOptions)
+            {
+                options = new TftpOptions();
+                options.BlockSize = _settings.BlockSize;
+                options.WindowSize = _settings.WindowSize;
+                options.TimeoutSeconds = _settings.ServerTimeoutSeconds;
+                options.TransferSize = _settings.RequestTransferSize ? 0 : -1;
+            }
+
+            int length = TftpPacket.WriteRequest(_sendBuffer, TftpOpcode.ReadRequest, _fileName, options);
+            Transmit(length, _server, true);
+        }
+
+        private void SendAcknowledgement(int block, bool fresh)
+        {
+            _blocksSinceAck = 0;
+            Transmit(TftpPacket.WriteAcknowledgement(_sendBuffer, block), _peer, fresh);
+        }
+
+        private void Transmit(int length, EndPoint to, bool fresh)
+        {
+            _transport.Send(_sendBuffer, length, to);
+            _statistics.PacketsSent++;
+            long now = Now;
+
+            // Karn's rule: a retransmitted datagram's reply cannot be told from the original's.
+            _awaitingRttSample = fresh;
+            _sentAt = now;
+            _deadline = now + _timer.NextWaitMs();
+        }
+
+        private int ReceiveBeforeDeadline()
+        {
+            while (true)
+            {
+                if (_cancelRequested)
+                {
+                    throw Abort(TftpFailure.Canceled, TftpErrorCode.NotDefined, "The transfer was cancelled.", null);
+                }
+
+                long remaining = _deadline - Now;
+                if (remaining <= 0)
+                {
+                    return -1;
+                }
+
+                int length = _transport.Receive(_receiveBuffer, remaining > CancelPollMs ? CancelPollMs : (int)remaining);
+                if (length >= 0)
+                {
+                    _statistics.PacketsReceived++;
+                    return length;
+                }
+            }
+        }
+
+        private bool IsFromPeer()
+        {
+            EndPoint sender = _transport.LastSender;
+            if (_peer != null)
+            {
+                if (_peer.Equals(sender))
+                {
+                    return true;
+                }
+            }
+            else
+            {
+                // The server answers a request from a new port of its own: that port becomes the
+                // transfer ID. Only its address is known beforehand.
+                IPEndPoint from = sender as IPEndPoint;
+                if (from != null && _serverAddress.Equals(from.Address))
+                {
+                    _peer = sender;
+                    return true;
+                }
+            }
+
+            _statistics.StrayPackets++;
+            SendError(sender, TftpErrorCode.UnknownTransferId, "Unknown transfer ID");
+            return false;
+        }
+
+        private bool OnPacket(int length)
+        {
+            TftpOpcode opcode;
+            try
+            {
+                opcode = TftpPacket.ReadOpcode(_receiveBuffer, length);
+            }
+            catch (TftpException e)
+            {
+                throw Abort(TftpFailure.MalformedPacket, TftpErrorCode.IllegalOperation, e.Message, e);
+            }
+
+            switch (opcode)
+            {
+                case TftpOpcode.Data:
+                    return OnData(length);
+
+                case TftpOpcode.OptionAcknowledgement:
+                    OnOptionAcknowledgement(length);
+                    return false;
+
+                case TftpOpcode.Error:
+                    OnError(length);
+                    return false;
+
+                default:
+                    throw Abort(TftpFailure.MalformedPacket, TftpErrorCode.IllegalOperation,
+                        "The server sent opcode " + ((int)opcode).ToString() + " during a read transfer.", null);
+            }
+        }
+
+        private void OnOptionAcknowledgement(int length)
+        {
+            if (!_negotiating)
+            {
+                // A repeated OACK means our ACK 0 was lost; the timer re-sends it.
+                _statistics.DuplicateBlocks++;
+                return;
+            }
+
+            if (!_optionsRequested)
+            {
+                throw Abort(TftpFailure.OptionsRefused, TftpErrorCode.OptionNegotiationFailed,
+                    "The server sent an OACK to a request without options.", null);
+            }
+
+            TftpOptions granted;
+            try
+            {
+                granted = TftpPacket.ReadOptionAcknowledgement(_receiveBuffer, length);
+            }
+            catch (TftpException e)
+            {
+                throw Abort(TftpFailure.OptionsRefused, TftpErrorCode.OptionNegotiationFailed, e.Message, e);
+            }
+
+            string refusal = FindUnacceptableOption(granted);
+            if (refusal != null)
+            {
+                throw Abort(TftpFailure.OptionsRefused, TftpErrorCode.OptionNegotiationFailed, refusal, null);
+            }
+
+            _blockSize = granted.BlockSize > 0 ? granted.BlockSize : TftpPacket.DefaultBlockSize;
+            _windowSize = granted.WindowSize > 0 ? granted.WindowSize : 1;
+            _transferSize = granted.TransferSize;
+            _negotiating = false;
+            TakeRttSample();
+            SendAcknowledgement(0, true);
+        }
+
+        private string FindUnacceptableOption(TftpOptions granted)
+        {
+            if (granted.UnrecognizedOption != null)
+            {
+                return "The server granted the option '" + granted.UnrecognizedOption + "', which was not requested.";
+            }
+
+            if (granted.BlockSize > _settings.BlockSize)
+            {
+                return "The server granted blksize " + granted.BlockSize.ToString() + ", more than the "
+                    + _settings.BlockSize.ToString() + " requested.";
+            }
+
+            if (granted.WindowSize > _settings.WindowSize)
+            {
+                return "The server granted windowsize " + granted.WindowSize.ToString() + ", more than the "
+                    + _settings.WindowSize.ToString() + " requested.";
+            }
+
+            if (granted.TransferSize >= 0 && !_settings.RequestTransferSize)
+            {
+                return "The server granted tsize, which was not requested.";
+            }
+
+            return null;
+        }
+
+        private void OnError(int length)
+        {
+            string message;
+            TftpErrorCode code;
+            try
+            {
+                code = TftpPacket.ReadError(_receiveBuffer, length, out message);
+            }
+            catch (TftpException e)
+            {
+                // Even a malformed ERROR ends the transfer on the server's side.
+                code = TftpErrorCode.NotDefined;
+                message = e.Message;
+            }
+
+            bool optionsRejected = code == TftpErrorCode.OptionNegotiationFailed
+                || code == TftpErrorCode.NotDefined || code == TftpErrorCode.IllegalOperation;
+            if (_negotiating && _optionsRequested && optionsRejected)
+            {
+                _statistics.FellBackToPlainRequest = true;
+                SendRequest(false);
+                return;
+            }
+
+            throw new TftpException(TftpFailure.RemoteError, code, "The server " + _server.ToString() + " answered '"
+                + _fileName + "' with error " + ((int)code).ToString() + ": " + message, null);
+        }
+
+        private bool OnData(int length)
+        {
+            if (_negotiating)
+            {
+                // DATA in reply to the request: the server took no options (RFC 2347 fallback).
+                _negotiating = false;
+                _blockSize = TftpPacket.DefaultBlockSize;
+                _windowSize = 1;
+                _transferSize = -1;
+            }
+
+            int payload;
+            try
+            {
+                payload = TftpPacket.ReadDataLength(_receiveBuffer, length, _blockSize);
+            }
+            catch (TftpException e)
+            {
+                throw Abort(TftpFailure.MalformedPacket, TftpErrorCode.IllegalOperation, e.Message, e);
+            }
+
+            // Block numbers wrap from 65535 to 0; the distance modulo 2^16 says where a block stands.
+            int distance = (TftpPacket.ReadBlockNumber(_receiveBuffer, length) - _expectedBlock) & 0xFFFF;
+            if (distance == 0)
+            {
+                return AcceptBlock(payload);
+            }
+
+            if (distance < _windowSize)
+            {
+                OnGap();
+            }
+            else
+            {
+                _statistics.DuplicateBlocks++;
+            }
+
+            return false;
+        }
+
+        private bool AcceptBlock(int payload)
+        {
+            TakeRttSample();
+            _consecutiveTimeouts = 0;
+            _gapAcknowledgedFor = -1;
+            Write(payload);
+
+            bool final = payload < _blockSize;
+            if (_transferSize >= 0 && (_bytesWritten > _transferSize || (final && _bytesWritten != _transferSize)))
+            {
+                throw Abort(TftpFailure.SizeMismatch, TftpErrorCode.NotDefined, "The server announced "
+                    + _transferSize.ToString() + " bytes for '" + _fileName + "' but sent "
+                    + (final ? "" : "more than ") + _bytesWritten.ToString() + ".", null);
+            }
+
+            int block = _expectedBlock;
+            _expectedBlock = (_expectedBlock + 1) & 0xFFFF;
+            if (final)
+            {
+                Flush();
+                SendAcknowledgement(block, true);
+            }
+            else if (++_blocksSinceAck >= _windowSize)
+            {
+                SendAcknowledgement(block, true);
+            }
+            else
+            {
+                // Mid-window: the next block is due within one timeout.
+                _deadline = Now + _timer.NextWaitMs();
+            }
+
+            TftpProgressHandler progress = Progress;
+            if (progress != null)
+            {
+                progress(_bytesWritten, _transferSize);
+            }
+
+            return final;
+        }
+
+        private void OnGap()
+        {
+            _statistics.OutOfOrderBlocks++;
+            if (_gapAcknowledgedFor == _expectedBlock)
+            {
+                return;
+            }
+
+            // RFC 7440: acknowledge the last block received in order, so the sender resumes after it.
+            _gapAcknowledgedFor = _expectedBlock;
+            _statistics.GapAcknowledgements++;
+            SendAcknowledgement((_expectedBlock - 1) & 0xFFFF, false);
+        }
+
+        private void OnTimeout()
+        {
+            _statistics.Timeouts++;
+            if (++_consecutiveTimeouts > _settings.MaxRetries)
+            {
+                string what = _negotiating ? "the request" : "block " + _expectedBlock.ToString();
+                throw Abort(TftpFailure.TimedOut, TftpErrorCode.NotDefined, "No answer from " + _server.ToString()
+                    + " for '" + _fileName + "' at " + what + " after " + _consecutiveTimeouts.ToString()
+                    + " timeouts.", null);
+            }
+
+            _timer.BackOff();
+            if (_negotiating)
+            {
+                SendRequest(_optionsRequested);
+            }
+            else
+            {
+                SendAcknowledgement((_expectedBlock - 1) & 0xFFFF, false);
+            }
+        }
+
+        private void TakeRttSample()
+        {
+            if (_awaitingRttSample)
+            {
+                _timer.AddSample(Now - _sentAt);
+                _awaitingRttSample = false;
+            }
+        }
+
+        private void Write(int payload)
+        {
+            try
+            {
+                _destination.Write(_receiveBuffer, TftpPacket.DataHeaderLength, payload);
+            }
+            catch (Exception e)
+            {
+                throw StorageFailed(e);
+            }
+
+            _bytesWritten += payload;
+            _statistics.BlocksWritten++;
+        }
+
+        private void Flush()
+        {
+            try
+            {
+                _destination.Flush();
+            }
+            catch (Exception e)
+            {
+                throw StorageFailed(e);
+            }
+        }
+
+        private TftpException StorageFailed(Exception e)
+        {
+            TftpErrorCode code = e is IOException ? TftpErrorCode.DiskFull : TftpErrorCode.NotDefined;
+            return Abort(TftpFailure.StorageFailed, code, "Writing '" + _fileName + "' failed after "
+                + _bytesWritten.ToString() + " bytes: " + e.Message, e);
+        }
+
+        private void Linger()
+        {
+            // If the final ACK is lost the server sends the last block again; stay one timeout to answer.
+            int finalBlock = (_expectedBlock - 1) & 0xFFFF;
+            long end = Now + _timer.NextWaitMs();
+            long remaining;
+            while ((remaining = end - Now) > 0)
+            {
+                int length = _transport.Receive(_receiveBuffer, (int)remaining);
+                if (length < 0)
+                {
+                    return;
+                }
+
+                _statistics.PacketsReceived++;
+                if (length >= TftpPacket.DataHeaderLength && _peer.Equals(_transport.LastSender)
+                    && TftpPacket.ReadOpcode(_receiveBuffer, length) == TftpOpcode.Data
+                    && TftpPacket.ReadBlockNumber(_receiveBuffer, length) == finalBlock)
+                {
+                    _statistics.FinalAcknowledgementsResent++;
+                    SendAcknowledgement(finalBlock, false);
+                }
+            }
+        }
+
+        private TftpException Abort(TftpFailure failure, TftpErrorCode code, string message, Exception inner)
+        {
+            SendError(_peer != null ? _peer : _server, code, message);
+            return new TftpException(failure, code, message, inner);
+        }
+
+        private void SendError(EndPoint to, TftpErrorCode code, string message)
+        {
+            // Best effort: the error is a courtesy to the peer and must not mask the real failure.
+            try
+            {
+                _transport.Send(_sendBuffer, TftpPacket.WriteError(_sendBuffer, code, message), to);
+                _statistics.PacketsSent++;
+            }
+            catch (Exception)
+            {
+            }
+        }
+    }
+}

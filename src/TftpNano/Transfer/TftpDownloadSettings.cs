@@ -1,0 +1,100 @@
+using System;
+using TftpNano.Protocol;
+
+namespace TftpNano.Transfer
+{
+    /// <summary>
+    /// What a download asks the server for and how patiently it waits.
+    /// </summary>
+    /// <remarks>
+    /// The defaults suit an ESP32: blocks of 1468 bytes fill one Ethernet frame without IP
+    /// fragmentation (the firmware does not reassemble), and a window of 4 stays inside its
+    /// 6-datagram receive mailbox while managed code writes to storage.
+    /// </remarks>
+    public sealed class TftpDownloadSettings
+    {
+        private int _blockSize = 1468;
+        private int _windowSize = 4;
+        private int _serverTimeoutSeconds = 1;
+        private int _initialTimeoutMs = 1000;
+        private int _minTimeoutMs = 10;
+        private int _maxTimeoutMs = 4000;
+        private int _maxRetries = 6;
+
+        /// <summary>
+        /// Gets or sets whether the request carries options; false sends a plain RFC 1350 request
+        /// (512-byte blocks, one block per ACK). Default true.
+        /// </summary>
+        public bool UseOptions { get; set; } = true;
+
+        /// <summary>Gets or sets the block size to ask for, 8 to 65464. Default 1468.</summary>
+        public int BlockSize
+        {
+            get { return _blockSize; }
+            set { _blockSize = Check(value, TftpOptions.MinBlockSize, TftpOptions.MaxBlockSize, "BlockSize"); }
+        }
+
+        /// <summary>Gets or sets the window size to ask for, 1 to 65535 blocks per ACK. Default 4.</summary>
+        public int WindowSize
+        {
+            get { return _windowSize; }
+            set { _windowSize = Check(value, 1, TftpOptions.MaxWindowSize, "WindowSize"); }
+        }
+
+        /// <summary>
+        /// Gets or sets the timeout option, in seconds, the server is asked to use before it retransmits,
+        /// 1 to 255. Default 1, the smallest RFC 2349 allows. The client's own timer is adaptive.
+        /// </summary>
+        public int ServerTimeoutSeconds
+        {
+            get { return _serverTimeoutSeconds; }
+            set { _serverTimeoutSeconds = Check(value, 1, TftpOptions.MaxTimeoutSeconds, "ServerTimeoutSeconds"); }
+        }
+
+        /// <summary>Gets or sets whether to ask for the file size (tsize). Default true.</summary>
+        public bool RequestTransferSize { get; set; } = true;
+
+        /// <summary>
+        /// Gets or sets the retransmission timeout used until the first round trip is measured,
+        /// in milliseconds. Default 1000.
+        /// </summary>
+        public int InitialTimeoutMs
+        {
+            get { return _initialTimeoutMs; }
+            set { _initialTimeoutMs = Check(value, 1, 600000, "InitialTimeoutMs"); }
+        }
+
+        /// <summary>Gets or sets the floor of the adaptive timeout, in milliseconds. Default 10.</summary>
+        public int MinTimeoutMs
+        {
+            get { return _minTimeoutMs; }
+            set { _minTimeoutMs = Check(value, 1, 600000, "MinTimeoutMs"); }
+        }
+
+        /// <summary>Gets or sets the ceiling of the adaptive timeout and its back-off, in milliseconds. Default 4000.</summary>
+        public int MaxTimeoutMs
+        {
+            get { return _maxTimeoutMs; }
+            set { _maxTimeoutMs = Check(value, 1, 600000, "MaxTimeoutMs"); }
+        }
+
+        /// <summary>
+        /// Gets or sets how many timeouts in a row are retransmitted before the download fails. Default 6.
+        /// </summary>
+        public int MaxRetries
+        {
+            get { return _maxRetries; }
+            set { _maxRetries = Check(value, 0, 1000, "MaxRetries"); }
+        }
+
+        private static int Check(int value, int min, int max, string name)
+        {
+            if (value < min || value > max)
+            {
+                throw new ArgumentOutOfRangeException(name, name + " must be from " + min.ToString() + " to " + max.ToString() + ".");
+            }
+
+            return value;
+        }
+    }
+}
