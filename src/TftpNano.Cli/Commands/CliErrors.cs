@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using TftpNano.Protocol;
 
 namespace TftpNano.Cli.Commands;
 
@@ -46,7 +45,7 @@ internal static class CliErrors
 
     private static (int Code, string Message) Describe(Exception e) => e switch
     {
-        TftpException { Failure: TftpFailure.RemoteError } t => (RemoteError, $"TFTP error {(int)t.ErrorCode} ({Name(t.ErrorCode)}): {t.Message}"),
+        TftpException { Failure: TftpFailure.RemoteError } t => (RemoteError, t.Message),
         TftpException { Failure: TftpFailure.TimedOut } t => (Unreachable, t.Message),
         TftpException { Failure: TftpFailure.StorageFailed } t => (LocalIo, t.Message),
         TftpException t => (Protocol, t.Message),
@@ -55,6 +54,4 @@ internal static class CliErrors
         IOException or UnauthorizedAccessException => (LocalIo, e.Message),
         _ => (1, $"unexpected {e.GetType().Name}: {e.Message}"),
     };
-
-    private static string Name(TftpErrorCode code) => Enum.IsDefined(code) ? code.ToString() : "unknown";
 }

@@ -17,7 +17,6 @@ public sealed class HostUdpTransport : IDatagramTransport, IDisposable
     private EndPoint? _lastSender;
     private EndPoint? _sendEndPoint;
     private SocketAddress? _sendAddress;
-    private int _receiveTimeoutMs;
 
     /// <summary>
     /// Opens a UDP socket on an ephemeral port, bound to every address of the family, or to <paramref name="local"/>.
@@ -60,23 +59,20 @@ public sealed class HostUdpTransport : IDatagramTransport, IDisposable
     /// <inheritdoc/>
     public int Receive(byte[] buffer, int timeoutMs)
     {
-        timeoutMs = Math.Max(1, timeoutMs);
-        if (timeoutMs != _receiveTimeoutMs)
-        {
-            _socket.ReceiveTimeout = timeoutMs;
-            _receiveTimeoutMs = timeoutMs;
-        }
-
+        // Poll rather than ReceiveTimeout: an expired wait then costs no exception and no allocation.
+        long deadline = Environment.TickCount64 + Math.Max(1, timeoutMs);
         while (true)
         {
+            long remainingMs = deadline - Environment.TickCount64;
+            if (remainingMs <= 0 || !_socket.Poll(TimeSpan.FromMilliseconds(remainingMs), SelectMode.SelectRead))
+            {
+                return -1;
+            }
+
             int length;
             try
             {
                 length = _socket.ReceiveFrom(buffer, SocketFlags.None, _received);
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
-            {
-                return -1;
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.MessageSize)
             {

@@ -38,6 +38,12 @@ public sealed class FaultScript
     /// <summary>Gets what to do with each outgoing DATA or OACK; null sends everything.</summary>
     public Func<OutgoingPacket, FaultAction>? OnSend { get; init; }
 
+    /// <summary>
+    /// Gets which incoming ACKs to ignore, as if the network lost them: called with each ACK's block
+    /// number as sent (wrapping at 65536); null keeps them all.
+    /// </summary>
+    public Func<int, bool>? DropAcknowledgement { get; init; }
+
     /// <summary>Gets whether requests are answered as if options did not exist (DATA 1 straight away).</summary>
     public bool IgnoreOptions { get; init; }
 

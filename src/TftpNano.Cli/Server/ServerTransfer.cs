@@ -336,6 +336,7 @@ internal sealed class ServerTransfer
             long remaining = _deadline - Now;
             if (remaining <= 0)
             {
+                Record.TimeoutsExpired++;
                 return -1;
             }
 
@@ -364,6 +365,12 @@ internal sealed class ServerTransfer
                 SendError(TftpErrorCode.IllegalOperation, e.Message);
                 Record.Failure = e.Message;
                 return -2;
+            }
+
+            if (_faults?.DropAcknowledgement is { } drop && _buffer[1] == (byte)TftpOpcode.Acknowledgement
+                && drop(TftpPacket.ReadBlockNumber(_buffer, length)))
+            {
+                continue;
             }
 
             return length;

@@ -25,6 +25,9 @@ public sealed class TransferRecord
     /// <summary>Gets the DATA packets sent again: after a timeout or a request to resume.</summary>
     public long DataPacketsResent { get; internal set; }
 
+    /// <summary>Gets how often the server's own retransmission timer expired.</summary>
+    public long TimeoutsExpired { get; internal set; }
+
     /// <summary>Gets the ACK packets received from the client.</summary>
     public long AcknowledgementsReceived { get; internal set; }
 

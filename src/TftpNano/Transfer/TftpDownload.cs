@@ -49,7 +49,14 @@ namespace TftpNano.Transfer
 
         private int _expectedBlock;
         private int _blocksSinceAck;
-        private int _gapAcknowledgedFor;
+
+        // Absolute block counts, which unlike block numbers do not wrap.
+        private long _blocksWritten;
+        private long _lastAcknowledged;
+
+        // Blocks up to here belong to a flight the server was asked to restart: when they arrive out
+        // of order they are leftovers, not new losses, and must not trigger another restart.
+        private long _staleHorizon;
         private long _bytesWritten;
 
         private long _deadline;
@@ -165,7 +172,9 @@ namespace TftpNano.Transfer
             _bytesWritten = 0;
             _expectedBlock = 1;
             _blocksSinceAck = 0;
-            _gapAcknowledgedFor = -1;
+            _blocksWritten = 0;
+            _lastAcknowledged = 0;
+            _staleHorizon = 0;
             _consecutiveTimeouts = 0;
             _cancelRequested = false;
             _transferSize = -1;
@@ -213,10 +222,21 @@ namespace TftpNano.Transfer
             Transmit(length, _server, true);
         }
 
-        private void SendAcknowledgement(int block, bool fresh)
+        // Every ACK names the last block written in order: at a window's end, after the final block,
+        // on a gap, and on a timeout alike.
+        private void AcknowledgeInOrder(bool fresh)
         {
             _blocksSinceAck = 0;
-            Transmit(TftpPacket.WriteAcknowledgement(_sendBuffer, block), _peer, fresh);
+            _lastAcknowledged = _blocksWritten;
+            Transmit(TftpPacket.WriteAcknowledgement(_sendBuffer, (int)(_blocksWritten & 0xFFFF)), _peer, fresh);
+        }
+
+        // An ACK that makes the server go back: what it had in flight after our last ACK is now stale.
+        private void RequestRestart(long highestSeen)
+        {
+            long flightEnd = _lastAcknowledged + _windowSize;
+            _staleHorizon = highestSeen > flightEnd ? highestSeen : flightEnd;
+            AcknowledgeInOrder(false);
         }
 
         private void Transmit(int length, EndPoint to, bool fresh)
@@ -349,7 +369,7 @@ namespace TftpNano.Transfer
             _transferSize = granted.TransferSize;
             _negotiating = false;
             TakeRttSample();
-            SendAcknowledgement(0, true);
+            AcknowledgeInOrder(true);
         }
 
         private string FindUnacceptableOption(TftpOptions granted)
@@ -403,8 +423,9 @@ namespace TftpNano.Transfer
                 return;
             }
 
-            throw new TftpException(TftpFailure.RemoteError, code, "The server " + _server.ToString() + " answered '"
-                + _fileName + "' with error " + ((int)code).ToString() + ": " + message, null);
+            throw new TftpException(TftpFailure.RemoteError, code, _server.ToString() + " refused '" + _fileName
+                + "' with TFTP error " + ((int)code).ToString() + " (" + TftpErrorDescriptions.Describe(code) + "): "
+                + message, null);
         }
 
         private bool OnData(int length)
@@ -437,7 +458,7 @@ namespace TftpNano.Transfer
 
             if (distance < _windowSize)
             {
-                OnGap();
+                OnGap(_blocksWritten + 1 + distance);
             }
             else
             {
@@ -451,7 +472,6 @@ namespace TftpNano.Transfer
         {
             TakeRttSample();
             _consecutiveTimeouts = 0;
-            _gapAcknowledgedFor = -1;
             Write(payload);
 
             bool final = payload < _blockSize;
@@ -462,16 +482,15 @@ namespace TftpNano.Transfer
                     + (final ? "" : "more than ") + _bytesWritten.ToString() + ".", null);
             }
 
-            int block = _expectedBlock;
             _expectedBlock = (_expectedBlock + 1) & 0xFFFF;
             if (final)
             {
                 Flush();
-                SendAcknowledgement(block, true);
+                AcknowledgeInOrder(true);
             }
             else if (++_blocksSinceAck >= _windowSize)
             {
-                SendAcknowledgement(block, true);
+                AcknowledgeInOrder(true);
             }
             else
             {
@@ -488,18 +507,17 @@ namespace TftpNano.Transfer
             return final;
         }
 
-        private void OnGap()
+        private void OnGap(long received)
         {
             _statistics.OutOfOrderBlocks++;
-            if (_gapAcknowledgedFor == _expectedBlock)
+            if (received <= _staleHorizon)
             {
                 return;
             }
 
             // RFC 7440: acknowledge the last block received in order, so the sender resumes after it.
-            _gapAcknowledgedFor = _expectedBlock;
             _statistics.GapAcknowledgements++;
-            SendAcknowledgement((_expectedBlock - 1) & 0xFFFF, false);
+            RequestRestart(received);
         }
 
         private void OnTimeout()
@@ -520,7 +538,7 @@ namespace TftpNano.Transfer
             }
             else
             {
-                SendAcknowledgement((_expectedBlock - 1) & 0xFFFF, false);
+                RequestRestart(0);
             }
         }
 
@@ -545,7 +563,8 @@ namespace TftpNano.Transfer
             }
 
             _bytesWritten += payload;
-            _statistics.BlocksWritten++;
+            _blocksWritten++;
+            _statistics.BlocksWritten = _blocksWritten;
         }
 
         private void Flush()
@@ -582,14 +601,19 @@ namespace TftpNano.Transfer
                 }
 
                 _statistics.PacketsReceived++;
-                if (length >= TftpPacket.DataHeaderLength && _peer.Equals(_transport.LastSender)
-                    && TftpPacket.ReadOpcode(_receiveBuffer, length) == TftpOpcode.Data
-                    && TftpPacket.ReadBlockNumber(_receiveBuffer, length) == finalBlock)
+                if (IsDataBlock(length, finalBlock) && _peer.Equals(_transport.LastSender))
                 {
                     _statistics.FinalAcknowledgementsResent++;
-                    SendAcknowledgement(finalBlock, false);
+                    AcknowledgeInOrder(false);
                 }
             }
+        }
+
+        private bool IsDataBlock(int length, int block)
+        {
+            return length >= TftpPacket.DataHeaderLength
+                && _receiveBuffer[0] == 0 && _receiveBuffer[1] == (byte)TftpOpcode.Data
+                && TftpPacket.ReadBlockNumber(_receiveBuffer, length) == block;
         }
 
         private TftpException Abort(TftpFailure failure, TftpErrorCode code, string message, Exception inner)

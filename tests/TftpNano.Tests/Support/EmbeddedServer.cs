@@ -1,0 +1,68 @@
+using System.Net;
+using TftpNano.Cli.Net;
+using TftpNano.Cli.Server;
+using TftpNano.Transfer;
+
+namespace TftpNano.Tests.Support;
+
+/// <summary>
+/// The embedded server on a loopback port over a temporary folder, and a client to download from it.
+/// </summary>
+internal sealed class EmbeddedServer : IDisposable
+{
+    private readonly Workspace _workspace = new();
+
+    public EmbeddedServer(FaultScript? faults = null, TimeSpan? timeout = null)
+    {
+        Folder = _workspace.Folder("served");
+        Server = new TftpServer(Folder, new IPEndPoint(IPAddress.Loopback, 0), new TftpServerSettings
+        {
+            Faults = faults,
+            DefaultTimeout = timeout ?? TimeSpan.FromSeconds(1),
+        });
+        Server.Start();
+    }
+
+    public string Folder { get; }
+
+    public TftpServer Server { get; }
+
+    public IPEndPoint EndPoint => Server.LocalEndPoint;
+
+    /// <summary>
+    /// Settings for engine tests: a floor well above scheduler noise on a loaded CI machine, so that
+    /// every timeout a test counts comes from the scenario and not from a slow thread.
+    /// </summary>
+    public static TftpDownloadSettings Settings(int blockSize = 1468, int windowSize = 1, bool useOptions = true) => new()
+    {
+        BlockSize = blockSize,
+        WindowSize = windowSize,
+        UseOptions = useOptions,
+        MinTimeoutMs = 100,
+    };
+
+    public string AddFile(string name, long size, int seed = 0) => TestContent.WriteFile(Folder, name, size, seed);
+
+    /// <summary>Downloads a file written by <see cref="AddFile"/> and checks every byte on the way.</summary>
+    public (TftpDownload Download, VerifyingStream Destination) Download(string name, TftpDownloadSettings settings, int seed = 0)
+    {
+        using var transport = new HostUdpTransport(EndPoint.AddressFamily);
+        var download = new TftpDownload(transport, settings);
+        var destination = new VerifyingStream(seed);
+        download.Run(EndPoint, name, destination);
+        return (download, destination);
+    }
+
+    /// <summary>The server's record of its one finished transfer.</summary>
+    public TransferRecord SingleRecord()
+    {
+        Assert.True(Server.WaitForFinishedTransfers(1, TimeSpan.FromSeconds(10)), "the server transfer did not end");
+        return Assert.Single(Server.FinishedTransfers);
+    }
+
+    public void Dispose()
+    {
+        Server.Dispose();
+        _workspace.Dispose();
+    }
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+
+namespace TftpNano.Tests.Support;
+
+/// <summary>The outcome of a finished process.</summary>
+internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError);
+
+/// <summary>
+/// Runs programs with a time limit, killing them when it passes.
+/// </summary>
+internal static class ProcessRunner
+{
+    public static ProcessResult Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
+    {
+        using Process process = Start(fileName, arguments, workingDirectory);
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds} s.");
+        }
+
+        process.WaitForExit();
+        return new ProcessResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static Process Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException("Cannot start " + fileName);
+    }
+}
