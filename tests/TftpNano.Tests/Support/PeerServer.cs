@@ -8,7 +8,7 @@ namespace TftpNano.Tests.Support;
 /// <summary>
 /// A real TFTP server (tftpd-hpa, atftpd or dnsmasq) running on loopback for the length of a fixture.
 /// </summary>
-internal sealed class PeerServer : IDisposable
+public sealed class PeerServer : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
     private readonly Process _process;
