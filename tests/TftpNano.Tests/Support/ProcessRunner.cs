@@ -3,7 +3,10 @@ using System.Diagnostics;
 namespace TftpNano.Tests.Support;
 
 /// <summary>The outcome of a finished process.</summary>
-internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError);
+internal sealed record ProcessResult(int ExitCode, byte[] StandardOutputBytes, string StandardError)
+{
+    public string StandardOutput => System.Text.Encoding.UTF8.GetString(StandardOutputBytes);
+}
 
 /// <summary>
 /// Runs programs with a time limit, killing them when it passes.
@@ -13,7 +16,8 @@ internal static class ProcessRunner
     public static ProcessResult Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
     {
         using Process process = Start(fileName, arguments, workingDirectory);
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        var stdoutBytes = new MemoryStream();
+        Task stdout = process.StandardOutput.BaseStream.CopyToAsync(stdoutBytes);
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))
         {
@@ -23,7 +27,8 @@ internal static class ProcessRunner
         }
 
         process.WaitForExit();
-        return new ProcessResult(process.ExitCode, stdout.Result, stderr.Result);
+        stdout.Wait();
+        return new ProcessResult(process.ExitCode, stdoutBytes.ToArray(), stderr.Result);
     }
 
     public static Process Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
