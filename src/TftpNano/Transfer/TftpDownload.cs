@@ -618,7 +618,12 @@ namespace TftpNano.Transfer
 
         private TftpException Abort(TftpFailure failure, TftpErrorCode code, string message, Exception inner)
         {
-            SendError(_peer != null ? _peer : _server, code, message);
+            // Before the server answered there is no transfer to end: its request port gets nothing.
+            if (_peer != null)
+            {
+                SendError(_peer, code, message);
+            }
+
             return new TftpException(failure, code, message, inner);
         }
 
