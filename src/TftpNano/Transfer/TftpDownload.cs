@@ -47,7 +47,6 @@ namespace TftpNano.Transfer
         private int _windowSize;
         private long _transferSize;
 
-        private int _expectedBlock;
         private int _blocksSinceAck;
 
         // Absolute block counts, which unlike block numbers do not wrap.
@@ -170,7 +169,6 @@ namespace TftpNano.Transfer
             _sendBuffer = new byte[fileName.Length + 96];
 
             _bytesWritten = 0;
-            _expectedBlock = 1;
             _blocksSinceAck = 0;
             _blocksWritten = 0;
             _lastAcknowledged = 0;
@@ -450,7 +448,7 @@ namespace TftpNano.Transfer
             }
 
             // Block numbers wrap from 65535 to 0; the distance modulo 2^16 says where a block stands.
-            int distance = (TftpPacket.ReadBlockNumber(_receiveBuffer, length) - _expectedBlock) & 0xFFFF;
+            int distance = (TftpPacket.ReadBlockNumber(_receiveBuffer, length) - (int)(_blocksWritten + 1)) & 0xFFFF;
             if (distance == 0)
             {
                 return AcceptBlock(payload);
@@ -472,17 +470,17 @@ namespace TftpNano.Transfer
         {
             TakeRttSample();
             _consecutiveTimeouts = 0;
-            Write(payload);
-
             bool final = payload < _blockSize;
-            if (_transferSize >= 0 && (_bytesWritten > _transferSize || (final && _bytesWritten != _transferSize)))
+            long total = _bytesWritten + payload;
+            if (_transferSize >= 0 && (total > _transferSize || (final && total != _transferSize)))
             {
                 throw Abort(TftpFailure.SizeMismatch, TftpErrorCode.NotDefined, "The server announced "
                     + _transferSize.ToString() + " bytes for '" + _fileName + "' but sent "
-                    + (final ? "" : "more than ") + _bytesWritten.ToString() + ".", null);
+                    + (final ? "" : "at least ") + total.ToString() + ".", null);
             }
 
-            _expectedBlock = (_expectedBlock + 1) & 0xFFFF;
+            Write(payload);
+
             if (final)
             {
                 Flush();
@@ -525,7 +523,7 @@ namespace TftpNano.Transfer
             _statistics.Timeouts++;
             if (++_consecutiveTimeouts > _settings.MaxRetries)
             {
-                string what = _negotiating ? "the request" : "block " + _expectedBlock.ToString();
+                string what = _negotiating ? "the request" : "block " + (_blocksWritten + 1).ToString();
                 throw Abort(TftpFailure.TimedOut, TftpErrorCode.NotDefined, "No answer from " + _server.ToString()
                     + " for '" + _fileName + "' at " + what + " after " + _consecutiveTimeouts.ToString()
                     + " timeouts.", null);
@@ -589,7 +587,7 @@ namespace TftpNano.Transfer
         private void Linger()
         {
             // If the final ACK is lost the server sends the last block again; stay one timeout to answer.
-            int finalBlock = (_expectedBlock - 1) & 0xFFFF;
+            int finalBlock = (int)(_blocksWritten & 0xFFFF);
             long end = Now + _timer.NextWaitMs();
             long remaining;
             while ((remaining = end - Now) > 0)

@@ -319,6 +319,19 @@ public class DownloadEngineTests
     }
 
     [Fact]
+    public void DataBeyondTheAnnouncedSizeIsNotWritten()
+    {
+        using var server = new EmbeddedServer(new FaultScript { ForcedOptionAcknowledgement = new TftpOptions { BlockSize = 1024, TransferSize = 1500 } });
+        server.AddFile("f", 3000);
+        var destination = new VerifyingStream();
+        var e = Assert.Throws<TftpException>(() => Run(server, "f", EmbeddedServer.Settings(blockSize: 1024), destination));
+
+        Assert.Equal(TftpFailure.SizeMismatch, e.Failure);
+        Assert.Equal(1024, destination.Position);
+        Assert.Equal("client sent error 0: " + e.Message, server.SingleRecord().Failure);
+    }
+
+    [Fact]
     public void BlockNumbersWrapPastBlock65535()
     {
         // 70001 blocks of 8 bytes: the block number wraps from 65535 to 0 inside a window.
