@@ -6,5 +6,6 @@ var root = new RootCommand("TftpNano host tool: fetch files over TFTP, serve a f
     GetCommand.Create(),
     ServeCommand.Create(),
     DemoCommand.Create(),
+    RelayCommand.Create(),
 };
 return root.Parse(args).Invoke();

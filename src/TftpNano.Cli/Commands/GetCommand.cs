@@ -15,19 +15,20 @@ internal static class GetCommand
 
     public static Command Create()
     {
+        var defaults = new TftpDownloadSettings();
         var url = new Argument<string>("url") { Description = "tftp://HOST[:PORT]/PATH" };
         var output = new Option<string?>("--output", "-o")
         {
             Description = "Where to write the file; '-' for standard output. Default: the remote file's name here.",
         };
-        var blockSize = new Option<int>("--blksize") { Description = "Block size to ask for (8-65464).", DefaultValueFactory = _ => 1468 };
+        var blockSize = new Option<int>("--blksize") { Description = "Block size to ask for (8-65464).", DefaultValueFactory = _ => defaults.BlockSize };
         var windowSize = new Option<int>("--windowsize") { Description = "Blocks per ACK to ask for (1-65535).", DefaultValueFactory = _ => HostWindowSize };
         var timeout = new Option<int>("--timeout-ms")
         {
             Description = "Retransmission timeout until the first round trip is measured; it adapts after that.",
-            DefaultValueFactory = _ => 1000,
+            DefaultValueFactory = _ => defaults.InitialTimeoutMs,
         };
-        var retries = new Option<int>("--retries") { Description = "Timeouts in a row before giving up.", DefaultValueFactory = _ => 6 };
+        var retries = new Option<int>("--retries") { Description = "Timeouts in a row before giving up.", DefaultValueFactory = _ => defaults.MaxRetries };
         var noOptions = new Option<bool>("--no-options") { Description = "Send a plain RFC 1350 request: 512-byte blocks, one per ACK." };
 
         var command = new Command("get", "Download a file from a TFTP server.")

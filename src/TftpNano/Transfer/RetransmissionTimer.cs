@@ -24,6 +24,7 @@ namespace TftpNano.Transfer
         private long _smoothedRtt;
         private long _rttVariance;
         private bool _hasSample;
+        private int _estimatedTimeoutMs;
         private int _timeoutMs;
 
         /// <summary>
@@ -43,7 +44,8 @@ namespace TftpNano.Transfer
             _minTimeoutMs = minTimeoutMs;
             _maxTimeoutMs = maxTimeoutMs;
             _random = new Random(seed);
-            _timeoutMs = Clamp(initialTimeoutMs);
+            _estimatedTimeoutMs = Clamp(initialTimeoutMs);
+            _timeoutMs = _estimatedTimeoutMs;
         }
 
         /// <summary>
@@ -69,8 +71,22 @@ namespace TftpNano.Transfer
         /// <param name="rttMs">The measured round trip in milliseconds.</param>
         public void AddSample(long rttMs)
         {
+            AddSample(rttMs, false);
+        }
+
+        /// <summary>
+        /// Feeds one measured round trip and forgets the ones before, as if it were the first.
+        /// </summary>
+        /// <param name="rttMs">The measured round trip in milliseconds.</param>
+        public void Restart(long rttMs)
+        {
+            AddSample(rttMs, true);
+        }
+
+        private void AddSample(long rttMs, bool first)
+        {
             long sample = (rttMs < 0 ? 0 : rttMs) * Scale;
-            if (!_hasSample)
+            if (first || !_hasSample)
             {
                 _smoothedRtt = sample;
                 _rttVariance = sample / 2;
@@ -84,7 +100,8 @@ namespace TftpNano.Transfer
             }
 
             long timeout = (_smoothedRtt + (4 * _rttVariance)) / Scale;
-            _timeoutMs = Clamp(timeout > int.MaxValue ? int.MaxValue : (int)timeout);
+            _estimatedTimeoutMs = Clamp(timeout > int.MaxValue ? int.MaxValue : (int)timeout);
+            _timeoutMs = _estimatedTimeoutMs;
         }
 
         /// <summary>
@@ -93,6 +110,19 @@ namespace TftpNano.Transfer
         public void BackOff()
         {
             _timeoutMs = Clamp(_timeoutMs > _maxTimeoutMs / 2 ? _maxTimeoutMs : _timeoutMs * 2);
+        }
+
+        /// <summary>
+        /// Returns from back-off to the timeout the round trips call for, once the peer answers again.
+        /// </summary>
+        /// <remarks>
+        /// TCP keeps a backed-off timeout until it measures a fresh round trip; on a lossy link that can
+        /// take long, and every later loss would then cost the full backed-off wait. Here progress after
+        /// a retransmission already shows the path works, so the estimate applies again at once.
+        /// </remarks>
+        public void ResetBackOff()
+        {
+            _timeoutMs = _estimatedTimeoutMs;
         }
 
         /// <summary>

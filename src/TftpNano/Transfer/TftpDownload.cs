@@ -54,13 +54,16 @@ namespace TftpNano.Transfer
         private long _lastAcknowledged;
 
         // Blocks up to here belong to a flight the server was asked to restart: when they arrive out
-        // of order they are leftovers, not new losses, and must not trigger another restart.
+        // of order they are leftovers, not new losses, and must not trigger another restart. The
+        // restarted flight reuses those numbers, so the horizon lapses once the old flight has drained.
         private long _staleHorizon;
+        private long _staleHorizonExpiry;
         private long _bytesWritten;
 
         private long _deadline;
         private long _sentAt;
         private bool _awaitingRttSample;
+        private bool _dataPhaseMeasured;
         private int _consecutiveTimeouts;
         private volatile bool _cancelRequested;
 
@@ -160,7 +163,7 @@ namespace TftpNano.Transfer
             _destination = destination;
             _statistics = new TftpTransferStatistics();
             _timer = new RetransmissionTimer(_settings.InitialTimeoutMs, _settings.MinTimeoutMs,
-                _settings.MaxTimeoutMs, (int)Environment.TickCount64 ^ fileName.GetHashCode());
+                _settings.MaxTimeoutMs, _settings.RandomSeed != 0 ? _settings.RandomSeed : new Random().Next());
 
             // One spare byte beyond the largest block lets an oversized DATA be recognised rather than
             // silently cut to size by the socket.
@@ -174,6 +177,7 @@ namespace TftpNano.Transfer
             _lastAcknowledged = 0;
             _staleHorizon = 0;
             _consecutiveTimeouts = 0;
+            _dataPhaseMeasured = false;
             _cancelRequested = false;
             _transferSize = -1;
 
@@ -234,6 +238,7 @@ namespace TftpNano.Transfer
         {
             long flightEnd = _lastAcknowledged + _windowSize;
             _staleHorizon = highestSeen > flightEnd ? highestSeen : flightEnd;
+            _staleHorizonExpiry = Now + (_timer.TimeoutMs / 2);
             AcknowledgeInOrder(false);
         }
 
@@ -366,7 +371,7 @@ namespace TftpNano.Transfer
             _windowSize = granted.WindowSize > 0 ? granted.WindowSize : 1;
             _transferSize = granted.TransferSize;
             _negotiating = false;
-            TakeRttSample();
+            TakeRttSample(true);
             AcknowledgeInOrder(true);
         }
 
@@ -431,6 +436,7 @@ namespace TftpNano.Transfer
             if (_negotiating)
             {
                 // DATA in reply to the request: the server took no options (RFC 2347 fallback).
+                TakeRttSample(true);
                 _negotiating = false;
                 _blockSize = TftpPacket.DefaultBlockSize;
                 _windowSize = 1;
@@ -468,8 +474,13 @@ namespace TftpNano.Transfer
 
         private bool AcceptBlock(int payload)
         {
-            TakeRttSample();
-            _consecutiveTimeouts = 0;
+            TakeRttSample(false);
+            if (_consecutiveTimeouts > 0)
+            {
+                _consecutiveTimeouts = 0;
+                _timer.ResetBackOff();
+            }
+
             bool final = payload < _blockSize;
             long total = _bytesWritten + payload;
             if (_transferSize >= 0 && (total > _transferSize || (final && total != _transferSize)))
@@ -508,7 +519,7 @@ namespace TftpNano.Transfer
         private void OnGap(long received)
         {
             _statistics.OutOfOrderBlocks++;
-            if (received <= _staleHorizon)
+            if (received <= _staleHorizon && Now < _staleHorizonExpiry)
             {
                 return;
             }
@@ -540,13 +551,32 @@ namespace TftpNano.Transfer
             }
         }
 
-        private void TakeRttSample()
+        // Karn's rule: a reply to a retransmitted datagram cannot be told from a reply to the original,
+        // so it makes no sample; until the first sample, though, the time since the latest
+        // transmission (a lower bound) is taken, or on a lossy link the timer would keep its cautious
+        // initial value for the whole transfer. The request's round trip includes the server's work to
+        // start a transfer, perhaps even its own retransmission of the first reply, so it only seeds the
+        // timer: the first round trip of the data phase replaces it.
+        private void TakeRttSample(bool provisional)
         {
-            if (_awaitingRttSample)
+            bool first = _timer.SmoothedRttMs < 0;
+            if (!_awaitingRttSample && !first)
             {
-                _timer.AddSample(Now - _sentAt);
-                _awaitingRttSample = false;
+                return;
             }
+
+            long rtt = Now - _sentAt;
+            if (first || !_dataPhaseMeasured)
+            {
+                _timer.Restart(rtt);
+            }
+            else
+            {
+                _timer.AddSample(rtt);
+            }
+
+            _dataPhaseMeasured = !provisional;
+            _awaitingRttSample = false;
         }
 
         private void Write(int payload)

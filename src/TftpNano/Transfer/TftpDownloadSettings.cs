@@ -19,7 +19,7 @@ namespace TftpNano.Transfer
         private int _initialTimeoutMs = 1000;
         private int _minTimeoutMs = 10;
         private int _maxTimeoutMs = 4000;
-        private int _maxRetries = 6;
+        private int _maxRetries = 10;
 
         /// <summary>
         /// Gets or sets whether the request carries options; false sends a plain RFC 1350 request
@@ -79,13 +79,25 @@ namespace TftpNano.Transfer
         }
 
         /// <summary>
-        /// Gets or sets how many timeouts in a row are retransmitted before the download fails. Default 6.
+        /// Gets or sets how many timeouts in a row are retransmitted before the download fails. Default 10.
         /// </summary>
+        /// <remarks>
+        /// With the back-off that is about 9 seconds of silence in mid-transfer and about 35 seconds for
+        /// an unanswered request: longer than a server that retransmits only on its own timer (tftpd-hpa,
+        /// dnsmasq: 1 second, doubling) needs to resend a block lost twice.
+        /// </remarks>
         public int MaxRetries
         {
             get { return _maxRetries; }
             set { _maxRetries = Check(value, 0, 1000, "MaxRetries"); }
         }
+
+        /// <summary>
+        /// Gets or sets the seed of the random spread added to every timeout; 0, the default, draws one.
+        /// Devices that boot together must not share it, or they retransmit in step: the boot app passes
+        /// a seed derived from something unique to the device.
+        /// </summary>
+        public int RandomSeed { get; set; }
 
         private static int Check(int value, int min, int max, string name)
         {

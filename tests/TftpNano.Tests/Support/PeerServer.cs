@@ -13,6 +13,7 @@ public sealed class PeerServer : IDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
     private readonly Process _process;
     private readonly Task<string> _output;
+    private int _disposed;
 
     private PeerServer(string kind, Process process, IPEndPoint endPoint)
     {
@@ -62,6 +63,11 @@ public sealed class PeerServer : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

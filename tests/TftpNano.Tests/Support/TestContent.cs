@@ -30,7 +30,7 @@ internal static class TestContent
 /// <summary>
 /// A destination that checks every byte against <see cref="TestContent"/> and keeps nothing.
 /// </summary>
-internal sealed class VerifyingStream(int seed = 0) : Stream
+public sealed class VerifyingStream(int seed = 0) : Stream
 {
     public long FirstMismatch { get; private set; } = -1;
 

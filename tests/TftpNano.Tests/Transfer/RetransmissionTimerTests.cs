@@ -30,6 +30,29 @@ public class RetransmissionTimerTests
     }
 
     [Fact]
+    public void RestartForgetsEarlierSamples()
+    {
+        var timer = new RetransmissionTimer(1000, 1, 60000, seed: 1);
+        timer.AddSample(1000);
+        Assert.Equal(3000, timer.TimeoutMs);
+        timer.Restart(4);
+        Assert.Equal(4, timer.SmoothedRttMs);
+        Assert.Equal(12, timer.TimeoutMs);
+    }
+
+    [Fact]
+    public void ResetBackOffReturnsToTheEstimate()
+    {
+        var timer = new RetransmissionTimer(1000, 1, 60000, seed: 1);
+        timer.AddSample(10);
+        timer.BackOff();
+        timer.BackOff();
+        Assert.Equal(120, timer.TimeoutMs);
+        timer.ResetBackOff();
+        Assert.Equal(30, timer.TimeoutMs);
+    }
+
+    [Fact]
     public void JitteryRoundTripsWidenTheTimeout()
     {
         var steady = new RetransmissionTimer(1000, 1, 60000, seed: 1);
