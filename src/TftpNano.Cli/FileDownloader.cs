@@ -9,7 +9,23 @@ namespace TftpNano.Cli;
 /// <param name="Bytes">Bytes written.</param>
 /// <param name="Elapsed">Wall time from the request to the end of the linger.</param>
 /// <param name="Transfer">The engine, with its negotiated options and counters.</param>
-internal sealed record DownloadResult(long Bytes, TimeSpan Elapsed, TftpDownload Transfer);
+/// <param name="AllocatedBytes">Bytes the transfer allocated on the managed heap.</param>
+internal sealed record DownloadResult(long Bytes, TimeSpan Elapsed, TftpDownload Transfer, long AllocatedBytes)
+{
+    /// <summary>Formats the counters as one line of key=value pairs, for people and for scripts.</summary>
+    public string Describe()
+    {
+        TftpTransferStatistics s = Transfer.Statistics;
+        return FormattableString.Invariant(
+            $"bytes={Bytes} seconds={Elapsed.TotalSeconds:0.000} blksize={Transfer.BlockSize} windowsize={Transfer.WindowSize} ")
+            + FormattableString.Invariant(
+            $"blocks={s.BlocksWritten} sent={s.PacketsSent} received={s.PacketsReceived} timeouts={s.Timeouts} ")
+            + FormattableString.Invariant(
+            $"gap_acks={s.GapAcknowledgements} duplicates={s.DuplicateBlocks} stray={s.StrayPackets} srtt_ms={s.SmoothedRttMs} ")
+            + FormattableString.Invariant(
+            $"allocated={AllocatedBytes} peak_rss_kib={Process.GetCurrentProcess().PeakWorkingSet64 / 1024}");
+    }
+}
 
 /// <summary>
 /// Runs the download engine into a file or standard output, the way the host tool's users expect:
@@ -41,13 +57,15 @@ internal static class FileDownloader
 
         using CancellationTokenRegistration registration = cancellation.Register(download.Cancel);
         var clock = Stopwatch.StartNew();
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         try
         {
             long bytes = output is null
                 ? RunToStandardOutput(download, server, remote)
                 : RunToFile(download, server, remote, output);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
             bar?.Update(bytes, download.TransferSize, force: true);
-            return new DownloadResult(bytes, clock.Elapsed, download);
+            return new DownloadResult(bytes, clock.Elapsed, download, allocated);
         }
         finally
         {

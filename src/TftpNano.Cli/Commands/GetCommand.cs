@@ -30,10 +30,11 @@ internal static class GetCommand
         };
         var retries = new Option<int>("--retries") { Description = "Timeouts in a row before giving up.", DefaultValueFactory = _ => defaults.MaxRetries };
         var noOptions = new Option<bool>("--no-options") { Description = "Send a plain RFC 1350 request: 512-byte blocks, one per ACK." };
+        var stats = new Option<bool>("--stats") { Description = "Print the transfer's counters on standard error when it succeeds." };
 
         var command = new Command("get", "Download a file from a TFTP server.")
         {
-            url, output, blockSize, windowSize, timeout, retries, noOptions,
+            url, output, blockSize, windowSize, timeout, retries, noOptions, stats,
         };
         command.SetAction(parse =>
         {
@@ -58,7 +59,12 @@ internal static class GetCommand
                 Console.CancelKeyPress += onCancel;
                 try
                 {
-                    FileDownloader.Download(address.Resolve(), address.Path, target == "-" ? null : target, settings, cancel.Token);
+                    DownloadResult result = FileDownloader.Download(address.Resolve(), address.Path, target == "-" ? null : target,
+                        settings, cancel.Token);
+                    if (parse.GetValue(stats))
+                    {
+                        Console.Error.WriteLine("stats " + result.Describe());
+                    }
                 }
                 finally
                 {

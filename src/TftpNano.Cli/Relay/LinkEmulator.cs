@@ -57,7 +57,8 @@ public sealed class LinkCounters
 public sealed class LinkEmulator : IDisposable
 {
     private const int MaxDatagram = 65536;
-    private static readonly long SpinTicks = Stopwatch.Frequency / 500;
+    // Sleeping is accurate to about a millisecond; the last stretch before a delivery is spun, yielding.
+    private static readonly long SpinTicks = Stopwatch.Frequency * 12 / 10000;
 
     private readonly IPEndPoint _server;
     private readonly Direction _toServer;
@@ -85,7 +86,7 @@ public sealed class LinkEmulator : IDisposable
         _toServer = new Direction(toServer, new Random(seed));
         _toClient = new Direction(toClient, new Random(seed ^ 0x5bd1e995));
         _listener = OpenSocket(listen ?? new IPEndPoint(server.Address, 0));
-        _scheduler = new Thread(Deliver) { IsBackground = true, Name = "link-emulator", Priority = ThreadPriority.AboveNormal };
+        _scheduler = new Thread(Deliver) { IsBackground = true, Name = "link-emulator" };
     }
 
     /// <summary>Gets where clients send their requests.</summary>
@@ -107,7 +108,7 @@ public sealed class LinkEmulator : IDisposable
     public void Start()
     {
         _scheduler.Start();
-        _ = ReceiveLoop(_listener, OnRequest);
+        StartReceiving(_listener, OnRequest);
     }
 
     /// <summary>Stops relaying and closes every socket.</summary>
@@ -151,7 +152,7 @@ public sealed class LinkEmulator : IDisposable
         Session session = _sessions.GetOrAdd(client, c =>
         {
             var created = new Session(c, OpenSocket(new IPEndPoint(_server.Address, 0)));
-            _ = ReceiveLoop(created.Upstream, (from, d, l) => OnFromServer(created, from, d, l));
+            StartReceiving(created.Upstream, (from, d, l) => OnFromServer(created, from, d, l));
             return created;
         });
         Enqueue(_toServer, session.Upstream, _server, data, length);
@@ -163,7 +164,7 @@ public sealed class LinkEmulator : IDisposable
         Socket standIn = session.StandIns.GetOrAdd(server, s =>
         {
             Socket socket = OpenSocket(new IPEndPoint(session.Client.Address, 0));
-            _ = ReceiveLoop(socket, (from, d, l) => OnFromClient(session, s, from, d, l));
+            StartReceiving(socket, (from, d, l) => OnFromClient(session, s, from, d, l));
             return socket;
         });
         Enqueue(_toClient, standIn, session.Client, data, length);
@@ -178,28 +179,36 @@ public sealed class LinkEmulator : IDisposable
         }
     }
 
-    private async Task ReceiveLoop(Socket socket, Action<IPEndPoint, byte[], int> handle)
+    // One thread per socket, blocked in ReceiveFrom: a thread-pool hop per datagram would cost more
+    // than the sub-millisecond delays the relay emulates.
+    private void StartReceiving(Socket socket, Action<IPEndPoint, byte[], int> handle)
     {
-        byte[] buffer = new byte[MaxDatagram];
-        EndPoint any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        while (!_stop.IsCancellationRequested)
+        var thread = new Thread(() =>
         {
-            SocketReceiveFromResult result;
-            try
+            byte[] buffer = new byte[MaxDatagram];
+            EndPoint any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+            socket.ReceiveTimeout = 100;
+            while (!_stop.IsCancellationRequested)
             {
-                result = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token);
-            }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
-            {
-                continue;
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
+                EndPoint from = any;
+                int length;
+                try
+                {
+                    length = socket.ReceiveFrom(buffer, ref from);
+                }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.ConnectionReset)
+                {
+                    continue;
+                }
+                catch (Exception e) when (e is ObjectDisposedException or SocketException)
+                {
+                    return;
+                }
 
-            handle((IPEndPoint)result.RemoteEndPoint, buffer, result.ReceivedBytes);
-        }
+                handle((IPEndPoint)from, buffer, length);
+            }
+        }) { IsBackground = true, Name = "link-emulator-receive" };
+        thread.Start();
     }
 
     private void Enqueue(Direction direction, Socket from, IPEndPoint to, byte[] data, int length)

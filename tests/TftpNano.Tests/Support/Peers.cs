@@ -66,23 +66,3 @@ internal static class Peers
     private static string? Search(string name, IEnumerable<string> folders) =>
         folders.Select(f => Path.Combine(f, name)).FirstOrDefault(File.Exists);
 }
-
-/// <summary>A fact that needs real peers: skipped where they are missing, failing in CI.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class PeerFactAttribute : FactAttribute
-{
-    public PeerFactAttribute(params string[] peers)
-    {
-        Skip = Peers.SkipReason(peers);
-    }
-}
-
-/// <summary>A theory that needs real peers: skipped where they are missing, failing in CI.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class PeerTheoryAttribute : TheoryAttribute
-{
-    public PeerTheoryAttribute(params string[] peers)
-    {
-        Skip = Peers.SkipReason(peers);
-    }
-}
