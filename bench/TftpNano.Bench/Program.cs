@@ -20,6 +20,7 @@ try
     Console.WriteLine(report);
     if (options.OutputPath is { } path)
     {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, report);
         Console.Error.WriteLine($"written to {path}");
     }
