@@ -341,7 +341,6 @@ namespace TftpNano.Transfer
             if (!_negotiating)
             {
                 // A repeated OACK means our ACK 0 was lost; the timer re-sends it.
-                _statistics.DuplicateBlocks++;
                 return;
             }
 
