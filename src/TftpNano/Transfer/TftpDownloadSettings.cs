@@ -82,9 +82,9 @@ namespace TftpNano.Transfer
         /// Gets or sets how many timeouts in a row are retransmitted before the download fails. Default 10.
         /// </summary>
         /// <remarks>
-        /// With the back-off that is about 9 seconds of silence in mid-transfer and about 35 seconds for
-        /// an unanswered request: longer than a server that retransmits only on its own timer (tftpd-hpa,
-        /// dnsmasq: 1 second, doubling) needs to resend a block lost twice.
+        /// With the back-off up to the 4 s ceiling that is about 15 seconds of silence in mid-transfer and
+        /// about 40 seconds for an unanswered request: longer than a server that retransmits only on its
+        /// own timer (tftpd-hpa, dnsmasq: 1 second, doubling) needs to resend a block lost twice.
         /// </remarks>
         public int MaxRetries
         {
