@@ -46,11 +46,17 @@ internal sealed class EmbeddedServer : IDisposable
     /// <summary>Downloads a file written by <see cref="AddFile"/> and checks every byte on the way.</summary>
     public (TftpDownload Download, VerifyingStream Destination) Download(string name, TftpDownloadSettings settings, int seed = 0)
     {
+        var destination = new VerifyingStream(seed);
+        return (Run(name, settings, destination), destination);
+    }
+
+    /// <summary>Downloads a file into <paramref name="destination"/> on a transport of its own.</summary>
+    public TftpDownload Run(string name, TftpDownloadSettings settings, Stream destination)
+    {
         using var transport = new HostUdpTransport(EndPoint.AddressFamily);
         var download = new TftpDownload(transport, settings);
-        var destination = new VerifyingStream(seed);
         download.Run(EndPoint, name, destination);
-        return (download, destination);
+        return download;
     }
 
     /// <summary>The server's record of its one finished transfer.</summary>
