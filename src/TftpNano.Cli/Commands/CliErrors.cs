@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Security.Cryptography;
 
 namespace TftpNano.Cli.Commands;
 
@@ -25,6 +26,29 @@ internal static class CliErrors
     /// <summary>The peer broke the protocol, or the transfer was cancelled.</summary>
     public const int Protocol = 6;
 
+    /// <summary>The update was refused; the active release is untouched.</summary>
+    public const int Refused = 7;
+
+    /// <summary>Nothing is installed, or the active release is incomplete or damaged.</summary>
+    public const int NotIntact = 8;
+
+    /// <summary>
+    /// Runs a command body that decides its own exit code.
+    /// </summary>
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e)
+        {
+            (int code, string message) = Describe(e);
+            Console.Error.WriteLine($"tftpnano: {message}");
+            return code;
+        }
+    }
+
     /// <summary>
     /// Runs a command body and maps its failure to a message and an exit code.
     /// </summary>
@@ -50,7 +74,8 @@ internal static class CliErrors
         TftpException { Failure: TftpFailure.StorageFailed } t => (LocalIo, t.Message),
         TftpException t => (Protocol, t.Message),
         SocketException s => (Unreachable, $"network error: {s.Message}"),
-        FormatException or ArgumentException => (Usage, e.Message),
+        FormatException or ArgumentException or CryptographicException => (Usage, e.Message),
+        TftpNano.Update.UpdateException u => (Refused, u.Message),
         IOException or UnauthorizedAccessException => (LocalIo, e.Message),
         _ => (1, $"unexpected {e.GetType().Name}: {e.Message}"),
     };

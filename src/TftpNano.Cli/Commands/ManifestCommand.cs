@@ -1,0 +1,37 @@
+using System.CommandLine;
+using TftpNano.Cli.Update;
+using TftpNano.Update;
+
+namespace TftpNano.Cli.Commands;
+
+/// <summary>
+/// <c>tftpnano manifest</c>: publishes a folder of files as a release.
+/// </summary>
+internal static class ManifestCommand
+{
+    public static Command Create()
+    {
+        var folder = new Argument<string>("dir") { Description = "The channel folder on the server, holding the release's files." };
+        var version = new Option<string>("--version") { Description = "Release version: one to four numbers separated by dots.", Required = true };
+        var entry = new Option<string>("--entry") { Description = "Entry point, Namespace.Type.Method (a static method without parameters).", Required = true };
+        var sign = new Option<string?>("--sign") { Description = "Private key (.pem from keygen) to sign the manifest with." };
+        var order = new Option<string[]>("--order")
+        {
+            Description = "Files to list first, in load order (dependencies before the assemblies that use them); the rest follow by name.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("manifest", "Write DIR/manifest (and DIR/manifest.sig) for the files in DIR.")
+        {
+            folder, version, entry, sign, order,
+        };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            string dir = parse.GetValue(folder)!;
+            ReleaseManifest manifest = ReleasePublisher.Publish(dir, parse.GetValue(version)!, parse.GetValue(entry)!,
+                parse.GetValue(order) ?? [], parse.GetValue(sign));
+            Console.WriteLine($"release {manifest.Version}: {manifest.Files.Length} files, {Units.Bytes(manifest.TotalSize())}, "
+                + (parse.GetValue(sign) is null ? "unsigned" : "signed"));
+        }));
+        return command;
+    }
+}

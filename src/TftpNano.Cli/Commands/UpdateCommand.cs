@@ -1,0 +1,52 @@
+using System.CommandLine;
+using TftpNano.Cli.Net;
+using TftpNano.Cli.Update;
+using TftpNano.Update;
+
+namespace TftpNano.Cli.Commands;
+
+/// <summary>
+/// <c>tftpnano update</c>: the device's updater, run once against a host folder.
+/// </summary>
+internal static class UpdateCommand
+{
+    public static Command Create()
+    {
+        var channel = new Argument<string>("url") { Description = "tftp://HOST[:PORT]/CHANNEL, the server folder holding the manifest." };
+        var root = new Option<string>("--root") { Description = "The folder standing in for the device's SD card.", Required = true };
+        var key = new Option<string?>("--key") { Description = "Public key file (.pub): unsigned or badly signed manifests are refused." };
+        var confirm = new Option<bool>("--confirm") { Description = "Afterwards, confirm the active release as healthy (ends its trial)." };
+        var downgrade = new Option<bool>("--allow-downgrade") { Description = "Install a release older than the installed one." };
+        var trialBoots = new Option<int>("--trial-boots")
+        {
+            Description = "Unconfirmed starts after which a release is rolled back.",
+            DefaultValueFactory = _ => UpdateSettings.DefaultMaxTrialBoots,
+        };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Print each step on standard error." };
+        var command = new Command("update", "Run the device's updater once (one boot) against a local folder.")
+        {
+            channel, root, key, confirm, downgrade, trialBoots, verbose,
+        };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            string? keyPath = parse.GetValue(key);
+            UpdateSettings settings = UpdateRunner.Settings(TftpUrl.Parse(parse.GetValue(channel)!),
+                keyPath is null ? null : SigningKey.ReadPublic(keyPath), parse.GetValue(downgrade), parse.GetValue(trialBoots));
+            Action<string>? log = parse.GetValue(verbose) ? message => Console.Error.WriteLine(message) : null;
+            (UpdateResult result, bool confirmed) = UpdateRunner.Run(settings, parse.GetValue(root)!, parse.GetValue(confirm), log);
+            foreach (string line in UpdateRunner.Describe(result, confirmed))
+            {
+                Console.WriteLine(line);
+            }
+
+            if (result.Outcome == UpdateOutcome.Refused)
+            {
+                Console.Error.WriteLine($"tftpnano: refused: {result.Message}");
+                return CliErrors.Refused;
+            }
+
+            return CliErrors.Ok;
+        }));
+        return command;
+    }
+}

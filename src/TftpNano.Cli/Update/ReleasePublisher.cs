@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using TftpNano.Update;
+
+namespace TftpNano.Cli.Update;
+
+/// <summary>
+/// Writes the manifest (and its signature) for a folder of release files.
+/// </summary>
+internal static class ReleasePublisher
+{
+    /// <summary>
+    /// Describes the files in <paramref name="folder"/> and writes <c>manifest</c> and, when a key is
+    /// given, <c>manifest.sig</c> beside them.
+    /// </summary>
+    /// <param name="folder">The channel folder on the server.</param>
+    /// <param name="version">The release version.</param>
+    /// <param name="entryPoint">Namespace.Type.Method.</param>
+    /// <param name="order">File names to list first, in this load order; the rest follow by name.</param>
+    /// <param name="privateKeyPath">The signing key, or null for an unsigned release.</param>
+    /// <returns>The manifest written.</returns>
+    public static ReleaseManifest Publish(string folder, string version, string entryPoint, IReadOnlyList<string> order,
+        string? privateKeyPath)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"{folder} is not a folder.");
+        }
+
+        var names = Directory.GetFiles(folder)
+            .Select(Path.GetFileName)
+            .Select(name => name!)
+            .Where(name => name != ReleaseManifest.FileName && name != ReleaseManifest.SignatureFileName && !name.StartsWith('.'))
+            .ToList();
+        foreach (string name in order)
+        {
+            if (!names.Contains(name, StringComparer.Ordinal))
+            {
+                throw new FileNotFoundException($"--order names {name}, which is not in {folder}.");
+            }
+        }
+
+        IEnumerable<string> ordered = order.Concat(names.Where(n => !order.Contains(n)).Order(StringComparer.Ordinal));
+        ReleaseFile[] files = ordered.Select(name =>
+        {
+            string problem = ReleaseManifest.CheckFileName(name);
+            if (problem is not null)
+            {
+                throw new ArgumentException(problem);
+            }
+
+            using FileStream stream = File.OpenRead(Path.Combine(folder, name));
+            return new ReleaseFile(name, stream.Length, SHA256.HashData(stream));
+        }).ToArray();
+
+        ReleaseManifest manifest = ReleaseManifest.Create(version, entryPoint, files);
+        byte[] bytes = manifest.ToBytes();
+        string signaturePath = Path.Combine(folder, ReleaseManifest.SignatureFileName);
+        byte[]? signature = privateKeyPath is null ? null : SigningKey.Sign(bytes, privateKeyPath);
+
+        // The old signature goes first: a server must never pair a new manifest with a stale signature.
+        File.Delete(signaturePath);
+        File.WriteAllBytes(Path.Combine(folder, ReleaseManifest.FileName), bytes);
+        if (signature is not null)
+        {
+            File.WriteAllBytes(signaturePath, signature);
+        }
+
+        return manifest;
+    }
+}

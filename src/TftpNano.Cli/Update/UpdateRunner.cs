@@ -1,0 +1,71 @@
+using TftpNano.Cli.Net;
+using TftpNano.Security;
+using TftpNano.Update;
+
+namespace TftpNano.Cli.Update;
+
+/// <summary>
+/// Runs the device's updater against a host folder, as <c>tftpnano update</c> and the demo do.
+/// </summary>
+internal static class UpdateRunner
+{
+    /// <summary>
+    /// Runs the updater once (one simulated boot), then optionally confirms the active release.
+    /// </summary>
+    /// <param name="settings">Server, channel, key and policy.</param>
+    /// <param name="root">The host folder standing in for the SD card.</param>
+    /// <param name="confirm">Whether the application confirms a healthy start afterwards.</param>
+    /// <param name="log">Receives each step, or null.</param>
+    /// <returns>What the updater did, and whether a confirmation was recorded.</returns>
+    public static (UpdateResult Result, bool Confirmed) Run(UpdateSettings settings, string root, bool confirm, Action<string>? log)
+    {
+        using var transport = new HostUdpTransport(((System.Net.IPEndPoint)settings.Server).AddressFamily);
+        var updater = new FirmwareUpdater(new HostStorage(root), transport, settings);
+        if (log is not null)
+        {
+            updater.Log += message => log(message);
+        }
+
+        UpdateResult result = updater.Run();
+        bool confirmed = confirm && updater.Store.ActiveManifest is not null && updater.Store.Confirm();
+        return (result, confirmed);
+    }
+
+    /// <summary>The lines <c>tftpnano update</c> prints for a result.</summary>
+    public static IEnumerable<string> Describe(UpdateResult result, bool confirmed)
+    {
+        if (result.RolledBackTo is not null)
+        {
+            yield return $"rolled back to {result.RolledBackTo} (release {result.RolledBackFrom} was never confirmed)";
+        }
+
+        switch (result.Outcome)
+        {
+            case UpdateOutcome.Installed:
+                yield return $"installed {result.ActiveVersion} ({result.FilesDownloaded} fetched, {result.FilesCopied} unchanged, "
+                    + $"{Units.Bytes(result.BytesDownloaded)} downloaded)";
+                break;
+            case UpdateOutcome.UpToDate:
+                yield return $"up to date {result.ActiveVersion}";
+                break;
+            case UpdateOutcome.Skipped:
+                yield return $"skipped: {result.Message}";
+                break;
+        }
+
+        if (confirmed)
+        {
+            yield return $"confirmed {result.ActiveVersion}";
+        }
+    }
+
+    /// <summary>Builds updater settings from a tftp:// channel address.</summary>
+    public static UpdateSettings Settings(TftpUrl channel, RsaPublicKey? key, bool allowDowngrade, int trialBoots) => new()
+    {
+        Server = channel.Resolve(),
+        Channel = channel.Path,
+        PublicKey = key,
+        AllowDowngrade = allowDowngrade,
+        MaxTrialBoots = trialBoots,
+    };
+}

@@ -1,0 +1,403 @@
+using System;
+using System.IO;
+using TftpNano.Protocol;
+using TftpNano.Security;
+using TftpNano.Transfer;
+
+namespace TftpNano.Update
+{
+    /// <summary>
+    /// One boot's worth of updating: recover, settle the trial, fetch and check the server's release,
+    /// install it if it is new, and count the start of whatever is active.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// The device and <c>tftpnano update</c> run this same class. Nothing it fetches is trusted until
+    /// checked: the manifest's signature (when a key is configured) before the manifest is parsed, each
+    /// file's size and SHA-256 while it is written into the staging folder. Only a release whose every
+    /// file checked out is activated, through <see cref="ReleaseStore"/>.
+    /// </para>
+    /// <para>
+    /// A new release starts on trial. The application confirms it (<see cref="ReleaseStore.Confirm"/>)
+    /// once it is healthy; a release started <see cref="UpdateSettings.MaxTrialBoots"/> times without a
+    /// confirmation is rolled back and not installed again.
+    /// </para>
+    /// </remarks>
+    public sealed class FirmwareUpdater
+    {
+        /// <summary>
+        /// The longest signature accepted: one of a 4096-bit key.
+        /// </summary>
+        public const int MaxSignatureLength = RsaPublicKey.MaximumBits / 8;
+
+        private const int CopyBufferLength = 2048;
+
+        private readonly ReleaseStore _store;
+        private readonly IDatagramTransport _transport;
+        private readonly UpdateSettings _settings;
+        private readonly VerifyingWriteStream _verifier;
+        private readonly byte[] _digest;
+        private byte[] _copyBuffer;
+
+        /// <summary>
+        /// Creates an updater.
+        /// </summary>
+        /// <param name="storage">The storage folder that holds the releases.</param>
+        /// <param name="transport">The UDP socket to fetch with; the caller owns and closes it.</param>
+        /// <param name="settings">The server, channel, key and policy.</param>
+        public FirmwareUpdater(IUpdateStorage storage, IDatagramTransport transport, UpdateSettings settings)
+        {
+            if (storage == null)
+            {
+                throw new ArgumentNullException("storage");
+            }
+
+            if (settings == null || settings.Server == null)
+            {
+                throw new ArgumentException("The settings must name a server.", "settings");
+            }
+
+            _store = new ReleaseStore(storage);
+            _transport = transport;
+            _settings = settings;
+            _verifier = new VerifyingWriteStream();
+            _digest = new byte[Sha256.HashLength];
+        }
+
+        /// <summary>
+        /// Occurs for each step worth telling the user about.
+        /// </summary>
+        public event UpdateLogHandler Log;
+
+        /// <summary>
+        /// Gets the installed releases, as this run left them.
+        /// </summary>
+        public ReleaseStore Store
+        {
+            get { return _store; }
+        }
+
+        /// <summary>
+        /// Runs the updater once, as at boot.
+        /// </summary>
+        /// <returns>What happened; a refusal is a result, not an exception.</returns>
+        public UpdateResult Run()
+        {
+            UpdateResult result = new UpdateResult();
+            try
+            {
+                _store.Recover();
+                SettleTrial(result);
+                Update(result);
+            }
+            catch (UpdateException e)
+            {
+                Refuse(result, e.Failure, e.Message);
+            }
+            catch (IOException e)
+            {
+                Refuse(result, UpdateFailure.Storage, "The storage failed: " + e.Message);
+            }
+
+            try
+            {
+                _store.CountBoot();
+            }
+            catch (IOException e)
+            {
+                Refuse(result, UpdateFailure.Storage, "The storage failed: " + e.Message);
+            }
+
+            result.ActiveVersion = _store.ActiveManifest == null ? null : _store.ActiveManifest.Version.ToString();
+            return result;
+        }
+
+        private void SettleTrial(UpdateResult result)
+        {
+            InstallState state = _store.State;
+            if (state.Active == null || state.Confirmed || state.Boots < _settings.MaxTrialBoots)
+            {
+                return;
+            }
+
+            string failed = _store.ActiveManifest.Version.ToString();
+            if (_store.RollBack())
+            {
+                result.RolledBackFrom = failed;
+                result.RolledBackTo = _store.ActiveManifest.Version.ToString();
+                Say("Release " + failed + " started " + state.Boots.ToString() + " times without being confirmed: rolled back to "
+                    + result.RolledBackTo + ".");
+            }
+            else
+            {
+                Say("Release " + failed + " is unconfirmed after " + state.Boots.ToString() + " starts, but there is no release to roll back to.");
+            }
+        }
+
+        private void Update(UpdateResult result)
+        {
+            CaptureStream manifestCapture = new CaptureStream(ReleaseManifest.MaxLength);
+            FetchSmall(ReleaseManifest.FileName, manifestCapture);
+            if (manifestCapture.Overflowed)
+            {
+                throw new UpdateException(UpdateFailure.ManifestTooLarge,
+                    "The manifest is longer than " + ReleaseManifest.MaxLength.ToString() + " bytes.");
+            }
+
+            byte[] manifestBytes = manifestCapture.ToArray();
+            byte[] signature = null;
+            if (_settings.PublicKey != null)
+            {
+                signature = FetchSignature();
+                if (!_settings.PublicKey.VerifySha256(Sha256.Hash(manifestBytes, 0, manifestBytes.Length), signature))
+                {
+                    throw new UpdateException(UpdateFailure.SignatureInvalid,
+                        "The manifest's signature does not verify with the configured key.");
+                }
+            }
+
+            ReleaseManifest offered = ReleaseManifest.Parse(manifestBytes, manifestBytes.Length);
+            ReleaseManifest installed = _store.ActiveManifest;
+            string version = offered.Version.ToString();
+            if (installed != null)
+            {
+                int order = offered.Version.CompareTo(installed.Version);
+                if (order == 0)
+                {
+                    result.Outcome = UpdateOutcome.UpToDate;
+                    result.Message = "Up to date: release " + installed.Version.ToString() + ".";
+                    return;
+                }
+
+                if (order < 0 && !_settings.AllowDowngrade)
+                {
+                    throw new UpdateException(UpdateFailure.Downgrade, "The server offers release " + version
+                        + ", older than the installed " + installed.Version.ToString() + "; downgrades are not allowed.");
+                }
+            }
+
+            string rejected = _store.State.Rejected;
+            if (rejected != null && ReleaseVersion.TryParse(rejected) != null && offered.Version.CompareTo(ReleaseVersion.TryParse(rejected)) == 0)
+            {
+                result.Outcome = UpdateOutcome.Skipped;
+                result.Message = "Release " + version + " was rolled back on this device and is not installed again.";
+                return;
+            }
+
+            CheckFreeSpace(offered, manifestBytes.Length);
+            Say("Installing release " + version + ".");
+            string staging = _store.BeginStaging();
+            try
+            {
+                for (int i = 0; i < offered.Files.Length; i++)
+                {
+                    ReleaseFile file = offered.Files[i];
+                    ReleaseFile current = installed == null ? null : installed.Find(file.Name);
+                    if (current != null && file.HasSameContent(current) && CopyUnchanged(file, staging))
+                    {
+                        result.FilesCopied++;
+                        continue;
+                    }
+
+                    Download(file, staging);
+                    result.FilesDownloaded++;
+                    result.BytesDownloaded += file.Size;
+                }
+
+                _store.Activate(offered, manifestBytes, signature);
+            }
+            catch
+            {
+                _store.AbandonStaging();
+                throw;
+            }
+
+            result.Outcome = UpdateOutcome.Installed;
+            result.Message = "Installed release " + version + " (" + result.FilesDownloaded.ToString() + " fetched, "
+                + result.FilesCopied.ToString() + " unchanged).";
+        }
+
+        private byte[] FetchSignature()
+        {
+            CaptureStream capture = new CaptureStream(MaxSignatureLength);
+            try
+            {
+                FetchSmall(ReleaseManifest.SignatureFileName, capture);
+            }
+            catch (UpdateException e)
+            {
+                TftpException cause = e.InnerException as TftpException;
+                if (cause != null && cause.Failure == TftpFailure.RemoteError && cause.ErrorCode == TftpErrorCode.FileNotFound)
+                {
+                    throw new UpdateException(UpdateFailure.SignatureMissing,
+                        "The manifest is not signed (the server has no " + RemotePath(ReleaseManifest.SignatureFileName)
+                        + ") and a public key is configured.");
+                }
+
+                throw;
+            }
+
+            if (capture.Overflowed)
+            {
+                throw new UpdateException(UpdateFailure.SignatureInvalid,
+                    "The signature is longer than any accepted key's (" + MaxSignatureLength.ToString() + " bytes).");
+            }
+
+            return capture.ToArray();
+        }
+
+        private void FetchSmall(string name, CaptureStream capture)
+        {
+            try
+            {
+                new TftpDownload(_transport, _settings.Download).Run(_settings.Server, RemotePath(name), capture);
+            }
+            catch (TftpException e)
+            {
+                if (!capture.Overflowed)
+                {
+                    throw new UpdateException(UpdateFailure.Download, "Fetching " + RemotePath(name) + " failed: " + e.Message, e);
+                }
+            }
+        }
+
+        private void CheckFreeSpace(ReleaseManifest offered, int manifestLength)
+        {
+            long free = _store.Storage.GetFreeSpace();
+            long needed = offered.TotalSize() + manifestLength + MaxSignatureLength;
+            if (free >= 0 && needed > free)
+            {
+                throw new UpdateException(UpdateFailure.InsufficientSpace, "Release " + offered.Version.ToString() + " needs "
+                    + needed.ToString() + " bytes and the storage has " + free.ToString() + " free.");
+            }
+        }
+
+        private void Download(ReleaseFile file, string staging)
+        {
+            Say("Fetching " + RemotePath(file.Name) + " (" + file.Size.ToString() + " bytes).");
+            Stream destination = _store.Storage.CreateFile(ReleaseStore.PathOf(staging, file.Name));
+            try
+            {
+                _verifier.Begin(destination, file.Size);
+                new TftpDownload(_transport, _settings.Download).Run(_settings.Server, RemotePath(file.Name), _verifier);
+                destination.Flush();
+            }
+            catch (TftpException e)
+            {
+                if (_verifier.Overflowed)
+                {
+                    throw new UpdateException(UpdateFailure.SizeMismatch, "'" + file.Name + "' is longer than the "
+                        + file.Size.ToString() + " bytes its manifest entry says.");
+                }
+
+                if (e.Failure == TftpFailure.StorageFailed)
+                {
+                    string reason = e.InnerException == null ? e.Message : e.InnerException.Message;
+                    throw new UpdateException(UpdateFailure.Storage, "Writing '" + file.Name + "' failed: " + reason, e);
+                }
+
+                throw new UpdateException(UpdateFailure.Download, "Fetching " + RemotePath(file.Name) + " failed: " + e.Message, e);
+            }
+            finally
+            {
+                destination.Close();
+            }
+
+            CheckReceived(file, _verifier.Length);
+        }
+
+        private void CheckReceived(ReleaseFile file, long received)
+        {
+            if (received != file.Size)
+            {
+                throw new UpdateException(UpdateFailure.SizeMismatch, "'" + file.Name + "' has " + received.ToString()
+                    + " bytes; its manifest entry says " + file.Size.ToString() + ".");
+            }
+
+            if (!_verifier.Matches(file.Sha256, _digest))
+            {
+                throw new UpdateException(UpdateFailure.HashMismatch, "'" + file.Name + "' does not match the SHA-256 in the manifest.");
+            }
+        }
+
+        // Copies a file the new release shares with the active one; false when the local copy turns out
+        // damaged, so that the caller fetches it instead.
+        private bool CopyUnchanged(ReleaseFile file, string staging)
+        {
+            if (_copyBuffer == null)
+            {
+                _copyBuffer = new byte[CopyBufferLength];
+            }
+
+            string source = ReleaseStore.PathOf(_store.State.Active, file.Name);
+            if (!_store.Storage.FileExists(source))
+            {
+                return false;
+            }
+
+            Stream input = _store.Storage.OpenRead(source);
+            Stream output = _store.Storage.CreateFile(ReleaseStore.PathOf(staging, file.Name));
+            bool intact;
+            try
+            {
+                _verifier.Begin(output, file.Size);
+                int read;
+                while ((read = input.Read(_copyBuffer, 0, _copyBuffer.Length)) > 0)
+                {
+                    _verifier.Write(_copyBuffer, 0, read);
+                }
+
+                output.Flush();
+                intact = _verifier.Length == file.Size && _verifier.Matches(file.Sha256, _digest);
+            }
+            catch (IOException)
+            {
+                if (!_verifier.Overflowed)
+                {
+                    throw;
+                }
+
+                intact = false;
+            }
+            finally
+            {
+                output.Close();
+                input.Close();
+            }
+
+            if (!intact)
+            {
+                Say("The installed copy of '" + file.Name + "' is damaged; fetching it instead.");
+            }
+            else
+            {
+                Say("Copied unchanged '" + file.Name + "'.");
+            }
+
+            return intact;
+        }
+
+        private string RemotePath(string name)
+        {
+            string channel = _settings.Channel == null ? string.Empty : _settings.Channel.Trim(new char[] { '/' });
+            return channel.Length == 0 ? name : channel + "/" + name;
+        }
+
+        private void Refuse(UpdateResult result, UpdateFailure failure, string message)
+        {
+            result.Outcome = UpdateOutcome.Refused;
+            result.Failure = failure;
+            result.Message = message;
+            Say(message);
+        }
+
+        private void Say(string message)
+        {
+            UpdateLogHandler log = Log;
+            if (log != null)
+            {
+                log(message);
+            }
+        }
+    }
+}

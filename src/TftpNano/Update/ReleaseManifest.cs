@@ -1,0 +1,398 @@
+using System;
+using System.Collections;
+using System.Text;
+using TftpNano.Security;
+
+namespace TftpNano.Update
+{
+    /// <summary>
+    /// The description of one release: its version, its entry point and each file with size and SHA-256.
+    /// </summary>
+    /// <remarks>
+    /// <para>The format is line-based ASCII, one item per line, fields separated by one space:</para>
+    /// <code>
+    /// tftpnano-manifest 1
+    /// version 1.4.2
+    /// entry Blinky.Program.Main
+    /// file Blinky.pe 5120 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+    /// </code>
+    /// <para>
+    /// Files are listed in load order. Parsing is strict: an unknown line, a repeated item or a name that
+    /// could escape the release folder is an error rather than something to skip, because whatever a
+    /// device ignores an attacker can use. The signature (<c>manifest.sig</c>) covers these exact bytes.
+    /// </para>
+    /// </remarks>
+    public sealed class ReleaseManifest
+    {
+        /// <summary>
+        /// The format this code reads and writes.
+        /// </summary>
+        public const int FormatVersion = 1;
+
+        /// <summary>
+        /// The longest manifest accepted, in bytes.
+        /// </summary>
+        public const int MaxLength = 8192;
+
+        /// <summary>
+        /// The most files one release may have.
+        /// </summary>
+        public const int MaxFiles = 32;
+
+        /// <summary>
+        /// The longest file name accepted.
+        /// </summary>
+        public const int MaxNameLength = 64;
+
+        /// <summary>
+        /// The name of the manifest, on the server and in a release folder.
+        /// </summary>
+        public const string FileName = "manifest";
+
+        /// <summary>
+        /// The name of the manifest's signature, on the server and in a release folder.
+        /// </summary>
+        public const string SignatureFileName = "manifest.sig";
+
+        private const string Header = "tftpnano-manifest";
+
+        private ReleaseManifest(ReleaseVersion version, string entryType, string entryMethod, ReleaseFile[] files)
+        {
+            Version = version;
+            EntryType = entryType;
+            EntryMethod = entryMethod;
+            Files = files;
+        }
+
+        /// <summary>
+        /// Gets the release version.
+        /// </summary>
+        public ReleaseVersion Version { get; }
+
+        /// <summary>
+        /// Gets the full name of the type whose static method starts the release.
+        /// </summary>
+        public string EntryType { get; }
+
+        /// <summary>
+        /// Gets the name of the static method that starts the release.
+        /// </summary>
+        public string EntryMethod { get; }
+
+        /// <summary>
+        /// Gets the release's files in load order.
+        /// </summary>
+        public ReleaseFile[] Files { get; }
+
+        /// <summary>
+        /// Describes a release, checking each part as <see cref="Parse"/> would.
+        /// </summary>
+        /// <param name="version">The release version, for example <c>1.4.2</c>.</param>
+        /// <param name="entryPoint">The entry point as <c>Namespace.Type.Method</c>.</param>
+        /// <param name="files">The files in load order.</param>
+        /// <returns>The manifest.</returns>
+        /// <exception cref="UpdateException">A part is not valid.</exception>
+        public static ReleaseManifest Create(string version, string entryPoint, ReleaseFile[] files)
+        {
+            ReleaseVersion parsedVersion = ReleaseVersion.TryParse(version);
+            if (parsedVersion == null)
+            {
+                throw Invalid("'" + version + "' is not a version (one to four numbers separated by dots).");
+            }
+
+            string entryType;
+            string entryMethod;
+            SplitEntryPoint(entryPoint, out entryType, out entryMethod);
+            CheckFiles(files);
+            return new ReleaseManifest(parsedVersion, entryType, entryMethod, files);
+        }
+
+        /// <summary>
+        /// Reads a manifest.
+        /// </summary>
+        /// <param name="data">The manifest's bytes.</param>
+        /// <param name="count">How many bytes from index 0 belong to it.</param>
+        /// <returns>The manifest.</returns>
+        /// <exception cref="UpdateException">The bytes are not a valid manifest; the message names the line.</exception>
+        public static ReleaseManifest Parse(byte[] data, int count)
+        {
+            if (count > MaxLength)
+            {
+                throw new UpdateException(UpdateFailure.ManifestTooLarge,
+                    "The manifest is longer than " + MaxLength.ToString() + " bytes.");
+            }
+
+            string[] lines = SplitLines(data, count);
+            if (lines.Length == 0 || lines[0] != Header + " " + FormatVersion.ToString())
+            {
+                throw Invalid("The manifest does not start with '" + Header + " " + FormatVersion.ToString() + "'.");
+            }
+
+            ReleaseVersion version = null;
+            string entryType = null;
+            string entryMethod = null;
+            ArrayList files = new ArrayList();
+            for (int i = 1; i < lines.Length; i++)
+            {
+                string line = lines[i];
+                if (line.Length == 0 && i == lines.Length - 1)
+                {
+                    break;
+                }
+
+                string[] fields = line.Split(new char[] { ' ' });
+                string where = "Manifest line " + (i + 1).ToString() + ": ";
+                if (fields[0] == "version" && fields.Length == 2 && version == null)
+                {
+                    version = ReleaseVersion.TryParse(fields[1]);
+                    if (version == null)
+                    {
+                        throw Invalid(where + "'" + fields[1] + "' is not a version.");
+                    }
+                }
+                else if (fields[0] == "entry" && fields.Length == 2 && entryType == null)
+                {
+                    SplitEntryPoint(fields[1], out entryType, out entryMethod);
+                }
+                else if (fields[0] == "file" && fields.Length == 4)
+                {
+                    files.Add(ParseFile(fields, where));
+                    if (files.Count > MaxFiles)
+                    {
+                        throw new UpdateException(UpdateFailure.TooManyFiles,
+                            "The manifest lists more than " + MaxFiles.ToString() + " files.");
+                    }
+                }
+                else
+                {
+                    throw Invalid(where + "'" + line + "' is not understood here.");
+                }
+            }
+
+            if (version == null || entryType == null || files.Count == 0)
+            {
+                throw Invalid("The manifest needs a version, an entry point and at least one file.");
+            }
+
+            ReleaseFile[] fileArray = (ReleaseFile[])files.ToArray(typeof(ReleaseFile));
+            CheckFiles(fileArray);
+            return new ReleaseManifest(version, entryType, entryMethod, fileArray);
+        }
+
+        /// <summary>
+        /// Writes the manifest in its one canonical form, which <see cref="Parse"/> reads back.
+        /// </summary>
+        /// <returns>The ASCII bytes, each line ending in a line feed.</returns>
+        public byte[] ToBytes()
+        {
+            StringBuilder text = new StringBuilder();
+            text.Append(Header + " " + FormatVersion.ToString() + "\n");
+            text.Append("version " + Version.ToString() + "\n");
+            text.Append("entry " + EntryType + "." + EntryMethod + "\n");
+            for (int i = 0; i < Files.Length; i++)
+            {
+                ReleaseFile file = Files[i];
+                text.Append("file " + file.Name + " " + file.Size.ToString() + " " + Hex.Encode(file.Sha256) + "\n");
+            }
+
+            string result = text.ToString();
+            byte[] bytes = new byte[result.Length];
+            for (int i = 0; i < result.Length; i++)
+            {
+                bytes[i] = (byte)result[i];
+            }
+
+            return bytes;
+        }
+
+        /// <summary>
+        /// Finds a file by name.
+        /// </summary>
+        /// <param name="name">The name, compared ignoring ASCII case.</param>
+        /// <returns>The entry, or null.</returns>
+        public ReleaseFile Find(string name)
+        {
+            for (int i = 0; i < Files.Length; i++)
+            {
+                if (ReleaseFile.SameName(Files[i].Name, name))
+                {
+                    return Files[i];
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// Gets the sum of the sizes of all files.
+        /// </summary>
+        /// <returns>The release's size in bytes, without the manifest.</returns>
+        public long TotalSize()
+        {
+            long total = 0;
+            for (int i = 0; i < Files.Length; i++)
+            {
+                total += Files[i].Size;
+            }
+
+            return total;
+        }
+
+        /// <summary>
+        /// Explains why a name cannot be a release file, or returns null when it can.
+        /// </summary>
+        /// <param name="name">The candidate file name.</param>
+        /// <returns>A sentence, or null.</returns>
+        public static string CheckFileName(string name)
+        {
+            if (name == null || name.Length == 0 || name.Length > MaxNameLength)
+            {
+                return "A file name must have 1 to " + MaxNameLength.ToString() + " characters.";
+            }
+
+            for (int i = 0; i < name.Length; i++)
+            {
+                char c = name[i];
+                if (c <= ' ' || c > '~')
+                {
+                    return "The file name '" + name + "' is not printable ASCII without spaces.";
+                }
+
+                if (c == '/' || c == '\\' || c == ':')
+                {
+                    return "The file name '" + name + "' is a path.";
+                }
+
+                if (c == '*' || c == '?' || c == '"' || c == '<' || c == '>' || c == '|')
+                {
+                    return "The file name '" + name + "' has a character file systems reject.";
+                }
+            }
+
+            if (name.IndexOf("..") >= 0 || name == ".")
+            {
+                return "The file name '" + name + "' contains '..'.";
+            }
+
+            if (ReleaseFile.SameName(name, FileName) || ReleaseFile.SameName(name, SignatureFileName))
+            {
+                return "The file name '" + name + "' is reserved for the manifest.";
+            }
+
+            return null;
+        }
+
+        private static ReleaseFile ParseFile(string[] fields, string where)
+        {
+            string problem = CheckFileName(fields[1]);
+            if (problem != null)
+            {
+                throw new UpdateException(UpdateFailure.InvalidFileName, where + problem);
+            }
+
+            long size;
+            if (fields[2].Length == 0 || fields[2].Length > 12 || fields[2][0] < '0' || fields[2][0] > '9'
+                || !long.TryParse(fields[2], out size))
+            {
+                throw Invalid(where + "'" + fields[2] + "' is not a file size.");
+            }
+
+            byte[] digest = Hex.Decode(fields[3], Sha256.HashLength);
+            if (digest == null)
+            {
+                throw Invalid(where + "'" + fields[3] + "' is not a SHA-256 digest in hexadecimal.");
+            }
+
+            return new ReleaseFile(fields[1], size, digest);
+        }
+
+        private static void CheckFiles(ReleaseFile[] files)
+        {
+            if (files == null || files.Length == 0)
+            {
+                throw Invalid("A release needs at least one file.");
+            }
+
+            if (files.Length > MaxFiles)
+            {
+                throw new UpdateException(UpdateFailure.TooManyFiles,
+                    "A release may have at most " + MaxFiles.ToString() + " files.");
+            }
+
+            for (int i = 0; i < files.Length; i++)
+            {
+                string problem = CheckFileName(files[i].Name);
+                if (problem != null)
+                {
+                    throw new UpdateException(UpdateFailure.InvalidFileName, problem);
+                }
+
+                if (files[i].Size < 0 || files[i].Sha256 == null || files[i].Sha256.Length != Sha256.HashLength)
+                {
+                    throw Invalid("The entry for '" + files[i].Name + "' needs a size and a SHA-256 digest.");
+                }
+
+                for (int j = 0; j < i; j++)
+                {
+                    if (ReleaseFile.SameName(files[i].Name, files[j].Name))
+                    {
+                        throw new UpdateException(UpdateFailure.InvalidFileName,
+                            "The file name '" + files[i].Name + "' appears twice.");
+                    }
+                }
+            }
+        }
+
+        private static void SplitEntryPoint(string entryPoint, out string type, out string method)
+        {
+            int dot = entryPoint == null ? -1 : entryPoint.LastIndexOf('.');
+            if (dot <= 0 || dot == entryPoint.Length - 1)
+            {
+                throw Invalid("The entry point must be written Namespace.Type.Method.");
+            }
+
+            for (int i = 0; i < entryPoint.Length; i++)
+            {
+                char c = entryPoint[i];
+                bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '.' || c == '+';
+                if (!allowed)
+                {
+                    throw Invalid("The entry point '" + entryPoint + "' is not a type and method name.");
+                }
+            }
+
+            type = entryPoint.Substring(0, dot);
+            method = entryPoint.Substring(dot + 1);
+        }
+
+        // Lines of strict ASCII; a byte outside it (or a NUL) makes the whole manifest invalid.
+        private static string[] SplitLines(byte[] data, int count)
+        {
+            char[] text = new char[count];
+            int length = 0;
+            for (int i = 0; i < count; i++)
+            {
+                byte b = data[i];
+                if (b == '\r' && i + 1 < count && data[i + 1] == '\n')
+                {
+                    continue;
+                }
+
+                if (b != '\n' && (b < 0x20 || b > 0x7E))
+                {
+                    throw Invalid("The manifest contains a byte that is not printable ASCII (offset " + i.ToString() + ").");
+                }
+
+                text[length++] = (char)b;
+            }
+
+            return new string(text, 0, length).Split(new char[] { '\n' });
+        }
+
+        private static UpdateException Invalid(string message)
+        {
+            return new UpdateException(UpdateFailure.InvalidManifest, message);
+        }
+    }
+}

@@ -1,0 +1,441 @@
+using System.IO;
+
+namespace TftpNano.Update
+{
+    /// <summary>
+    /// The installed releases on the device's storage and the only code that changes which one is active.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Each release lives in its own folder (<c>r</c> and a number, with its manifest inside); a new one is
+    /// built in <c>staging</c>. The record <c>state</c> names the active folder and the one to roll back to.
+    /// Activation renames the finished staging folder and then replaces the record, and the record is
+    /// replaced by writing <c>state.new</c> in full, deleting <c>state</c> and renaming <c>state.new</c>:
+    /// nanoFramework's <c>File.Move</c> cannot overwrite, so the delete is the commit point.
+    /// </para>
+    /// <para>
+    /// Whatever single operation a power cut interrupts, <see cref="Recover"/> finds a complete record
+    /// that names complete folders (folders are deleted only once no record names them), so the device
+    /// boots either the old release or the new one, whole.
+    /// </para>
+    /// </remarks>
+    public sealed class ReleaseStore
+    {
+        /// <summary>
+        /// The folder a new release is assembled in.
+        /// </summary>
+        public const string StagingFolder = "staging";
+
+        private const string StateFile = "state";
+        private const string NewStateFile = "state.new";
+        private const string ReleaseFolderPrefix = "r";
+        private const int MaxStateLength = 1024;
+
+        private readonly IUpdateStorage _storage;
+        private InstallState _state;
+        private ReleaseManifest _activeManifest;
+
+        /// <summary>
+        /// Opens the releases in a storage; call <see cref="Recover"/> before anything else.
+        /// </summary>
+        /// <param name="storage">The storage folder.</param>
+        public ReleaseStore(IUpdateStorage storage)
+        {
+            _storage = storage;
+            _state = new InstallState();
+            _state.Confirmed = true;
+        }
+
+        /// <summary>
+        /// Gets the storage the releases live in.
+        /// </summary>
+        public IUpdateStorage Storage
+        {
+            get { return _storage; }
+        }
+
+        /// <summary>
+        /// Gets the current record (do not change it; it is committed only through this class).
+        /// </summary>
+        public InstallState State
+        {
+            get { return _state; }
+        }
+
+        /// <summary>
+        /// Gets the manifest of the active release, or null when nothing is installed.
+        /// </summary>
+        public ReleaseManifest ActiveManifest
+        {
+            get { return _activeManifest; }
+        }
+
+        /// <summary>
+        /// Gets the version of the release to roll back to, or null when there is none.
+        /// </summary>
+        /// <returns>The version text.</returns>
+        public string PreviousVersion()
+        {
+            ReleaseManifest previous = _state.Previous == null ? null : TryReadManifest(_state.Previous);
+            return previous == null ? null : previous.Version.ToString();
+        }
+
+        /// <summary>
+        /// Combines a folder and a file name into a storage path.
+        /// </summary>
+        /// <param name="folder">The folder.</param>
+        /// <param name="name">The file name.</param>
+        /// <returns>The path.</returns>
+        public static string PathOf(string folder, string name)
+        {
+            return folder + "/" + name;
+        }
+
+        /// <summary>
+        /// Finishes whatever an interrupted run left: settles the record, deletes the staging folder and
+        /// every release folder the record does not name, and loads the active manifest.
+        /// </summary>
+        public void Recover()
+        {
+            _state = LoadState();
+            DeleteUnreferencedFolders();
+            _activeManifest = null;
+            if (_state.Active == null)
+            {
+                return;
+            }
+
+            _activeManifest = TryReadManifest(_state.Active);
+            if (_activeManifest == null)
+            {
+                // Damage no power cut can cause (the card was edited, or failed): fall back rather than
+                // keep pointing at a release that cannot start.
+                InstallState next = _state.Clone();
+                next.Active = _state.Previous;
+                next.Previous = null;
+                next.Confirmed = true;
+                next.Boots = 0;
+                Commit(next);
+                DeleteUnreferencedFolders();
+                _activeManifest = _state.Active == null ? null : TryReadManifest(_state.Active);
+            }
+        }
+
+        /// <summary>
+        /// Empties the staging folder for a new release.
+        /// </summary>
+        /// <returns>The staging folder's name.</returns>
+        public string BeginStaging()
+        {
+            _storage.DeleteFolder(StagingFolder);
+            _storage.CreateFolder(StagingFolder);
+            return StagingFolder;
+        }
+
+        /// <summary>
+        /// Deletes the staging folder after a failed update; a failure to do so is left to the next <see cref="Recover"/>.
+        /// </summary>
+        public void AbandonStaging()
+        {
+            try
+            {
+                _storage.DeleteFolder(StagingFolder);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        /// <summary>
+        /// Makes the fully staged and verified release the active one, on trial.
+        /// </summary>
+        /// <param name="manifest">The release's manifest.</param>
+        /// <param name="manifestBytes">The manifest exactly as fetched (the signature covers these bytes).</param>
+        /// <param name="signature">The manifest's signature, or null.</param>
+        public void Activate(ReleaseManifest manifest, byte[] manifestBytes, byte[] signature)
+        {
+            if (signature != null)
+            {
+                WriteFile(PathOf(StagingFolder, ReleaseManifest.SignatureFileName), signature);
+            }
+
+            WriteFile(PathOf(StagingFolder, ReleaseManifest.FileName), manifestBytes);
+
+            string folder = ReleaseFolderPrefix + (_state.Sequence + 1).ToString();
+            _storage.DeleteFolder(folder);
+            _storage.MoveFolder(StagingFolder, folder);
+
+            // A release on trial is no fallback: keep the last confirmed one instead.
+            InstallState next = _state.Clone();
+            next.Active = folder;
+            next.Previous = _state.Confirmed ? _state.Active : _state.Previous;
+            next.Confirmed = false;
+            next.Boots = 0;
+            Commit(next);
+            _activeManifest = manifest;
+            DeleteUnreferencedFolders();
+        }
+
+        /// <summary>
+        /// Returns to the previous release and remembers the abandoned version so it is not installed again.
+        /// </summary>
+        /// <returns>False when there is no previous release.</returns>
+        public bool RollBack()
+        {
+            if (_state.Previous == null)
+            {
+                return false;
+            }
+
+            ReleaseManifest previous = TryReadManifest(_state.Previous);
+            if (previous == null)
+            {
+                return false;
+            }
+
+            InstallState next = _state.Clone();
+            next.Rejected = _activeManifest == null ? null : _activeManifest.Version.ToString();
+            next.Active = _state.Previous;
+            next.Previous = null;
+            next.Confirmed = true;
+            next.Boots = 0;
+            Commit(next);
+            _activeManifest = previous;
+            DeleteUnreferencedFolders();
+            return true;
+        }
+
+        /// <summary>
+        /// Records one more start of the active release while it is on trial.
+        /// </summary>
+        public void CountBoot()
+        {
+            if (_state.Active != null && !_state.Confirmed)
+            {
+                InstallState next = _state.Clone();
+                next.Boots++;
+                Commit(next);
+            }
+        }
+
+        /// <summary>
+        /// Ends the trial: the application started properly with the active release.
+        /// </summary>
+        /// <returns>False when there was nothing to confirm.</returns>
+        public bool Confirm()
+        {
+            if (_state.Active == null || _state.Confirmed)
+            {
+                return false;
+            }
+
+            InstallState next = _state.Clone();
+            next.Confirmed = true;
+            next.Boots = 0;
+            Commit(next);
+            return true;
+        }
+
+        /// <summary>
+        /// Re-reads every file of the active release and checks it against the manifest.
+        /// </summary>
+        /// <returns>Null when the release is complete and intact, otherwise what is wrong.</returns>
+        public string VerifyActive()
+        {
+            if (_activeManifest == null)
+            {
+                return "No release is installed.";
+            }
+
+            VerifyingWriteStream check = new VerifyingWriteStream();
+            byte[] buffer = new byte[2048];
+            byte[] digest = new byte[32];
+            for (int i = 0; i < _activeManifest.Files.Length; i++)
+            {
+                ReleaseFile file = _activeManifest.Files[i];
+                string path = PathOf(_state.Active, file.Name);
+                if (!_storage.FileExists(path))
+                {
+                    return "'" + file.Name + "' is missing.";
+                }
+
+                check.Begin(null, long.MaxValue);
+                Stream source = _storage.OpenRead(path);
+                try
+                {
+                    int read;
+                    while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
+                    {
+                        check.Write(buffer, 0, read);
+                    }
+                }
+                finally
+                {
+                    source.Close();
+                }
+
+                if (check.Length != file.Size)
+                {
+                    return "'" + file.Name + "' has " + check.Length.ToString() + " bytes instead of " + file.Size.ToString() + ".";
+                }
+
+                if (!check.Matches(file.Sha256, digest))
+                {
+                    return "'" + file.Name + "' does not match its SHA-256.";
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// Reads a small file whole.
+        /// </summary>
+        /// <param name="path">The file's path.</param>
+        /// <param name="maxLength">The most bytes expected.</param>
+        /// <returns>The bytes, or null when the file is missing or longer than <paramref name="maxLength"/>.</returns>
+        public byte[] TryReadSmallFile(string path, int maxLength)
+        {
+            if (!_storage.FileExists(path))
+            {
+                return null;
+            }
+
+            CaptureStream capture = new CaptureStream(maxLength);
+            byte[] buffer = new byte[256];
+            Stream source = _storage.OpenRead(path);
+            try
+            {
+                int read;
+                while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    if (read > capture.Buffer.Length - capture.Count)
+                    {
+                        return null;
+                    }
+
+                    capture.Write(buffer, 0, read);
+                }
+            }
+            finally
+            {
+                source.Close();
+            }
+
+            return capture.ToArray();
+        }
+
+        private ReleaseManifest TryReadManifest(string folder)
+        {
+            byte[] bytes = TryReadSmallFile(PathOf(folder, ReleaseManifest.FileName), ReleaseManifest.MaxLength);
+            if (bytes == null)
+            {
+                return null;
+            }
+
+            try
+            {
+                return ReleaseManifest.Parse(bytes, bytes.Length);
+            }
+            catch (UpdateException)
+            {
+                return null;
+            }
+        }
+
+        private InstallState LoadState()
+        {
+            InstallState current = TryReadState(StateFile);
+            if (current != null)
+            {
+                // The new record never became the record: the commit point (deleting the old one) was not reached.
+                _storage.DeleteFile(NewStateFile);
+                return current;
+            }
+
+            InstallState pending = TryReadState(NewStateFile);
+            if (pending != null)
+            {
+                _storage.DeleteFile(StateFile);
+                _storage.MoveFile(NewStateFile, StateFile);
+                return pending;
+            }
+
+            if (_storage.FileExists(StateFile))
+            {
+                throw new UpdateException(UpdateFailure.Storage, "The install record is damaged and has no intact copy.");
+            }
+
+            _storage.DeleteFile(NewStateFile);
+            InstallState fresh = new InstallState();
+            fresh.Confirmed = true;
+            return fresh;
+        }
+
+        private InstallState TryReadState(string path)
+        {
+            byte[] bytes = TryReadSmallFile(path, MaxStateLength);
+            return bytes == null ? null : InstallState.TryParse(bytes, bytes.Length);
+        }
+
+        private void Commit(InstallState next)
+        {
+            next.Sequence = _state.Sequence + 1;
+            WriteFile(NewStateFile, next.ToBytes());
+            _storage.DeleteFile(StateFile);
+            _storage.MoveFile(NewStateFile, StateFile);
+            _state = next;
+        }
+
+        private void WriteFile(string path, byte[] content)
+        {
+            Stream stream = _storage.CreateFile(path);
+            try
+            {
+                stream.Write(content, 0, content.Length);
+                stream.Flush();
+            }
+            finally
+            {
+                stream.Close();
+            }
+        }
+
+        private void DeleteUnreferencedFolders()
+        {
+            string[] folders = _storage.GetFolders();
+            for (int i = 0; i < folders.Length; i++)
+            {
+                string folder = folders[i];
+                bool ours = folder == StagingFolder || ParseFolderNumber(folder) >= 0;
+                if (ours && folder != _state.Active && folder != _state.Previous)
+                {
+                    _storage.DeleteFolder(folder);
+                }
+            }
+        }
+
+        // The number of a release folder ("r12" is 12), or -1 for any other name.
+        private static long ParseFolderNumber(string folder)
+        {
+            if (folder == null || folder.Length < 2 || folder.Length > 19 || folder[0] != 'r')
+            {
+                return -1;
+            }
+
+            long number = 0;
+            for (int i = 1; i < folder.Length; i++)
+            {
+                char c = folder[i];
+                if (c < '0' || c > '9')
+                {
+                    return -1;
+                }
+
+                number = (number * 10) + (c - '0');
+            }
+
+            return number;
+        }
+    }
+}
