@@ -41,13 +41,7 @@ namespace TftpNano.Security
             _inverse = unchecked(0 - inverse);
             _scratch = new uint[limbs + 2];
 
-            // R^2 mod n with R = 2^(32 * limbs), by doubling 1 as often as R^2 has bits.
-            _rSquared = new uint[limbs];
-            _rSquared[0] = 1;
-            for (int i = 0; i < 64 * limbs; i++)
-            {
-                DoubleModulo(_rSquared);
-            }
+            _rSquared = ComputeRSquared();
         }
 
         /// <summary>
@@ -175,6 +169,44 @@ namespace TftpNano.Security
             }
 
             Array.Copy(t, result, s);
+        }
+
+        // R^2 mod n with R = 2^(32 * limbs): first R mod n by doubling the modulus's top bit up to R, then
+        // square-and-double over the bits of 32 * limbs in Montgomery form, where R mod n stands for 1
+        // and doubling multiplies by 2: the result stands for 2^(32 * limbs) = R, so it is R * R mod n.
+        private uint[] ComputeRSquared()
+        {
+            int limbs = _modulus.Length;
+            int topBit = (32 * limbs) - 1;
+            while (((_modulus[topBit / 32] >> (topBit % 32)) & 1) == 0)
+            {
+                topBit--;
+            }
+
+            uint[] value = new uint[limbs];
+            value[topBit / 32] = 1u << (topBit % 32);
+            for (int i = topBit; i < 32 * limbs; i++)
+            {
+                DoubleModulo(value);
+            }
+
+            int exponent = 32 * limbs;
+            int bit = 31;
+            while (((exponent >> bit) & 1) == 0)
+            {
+                bit--;
+            }
+
+            for (; bit >= 0; bit--)
+            {
+                Multiply(value, value, value);
+                if (((exponent >> bit) & 1) != 0)
+                {
+                    DoubleModulo(value);
+                }
+            }
+
+            return value;
         }
 
         private void DoubleModulo(uint[] value)

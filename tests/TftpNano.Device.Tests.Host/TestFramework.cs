@@ -1,0 +1,124 @@
+using System;
+
+// The members of nanoFramework.TestFramework that the shared test sources use, with the same names and
+// signatures, so those sources compile unchanged on the host. The API gate checks the sources against
+// the real library's list.
+namespace nanoFramework.TestFramework
+{
+    /// <summary>Marks a class that holds test methods.</summary>
+    [AttributeUsage(AttributeTargets.Class)]
+    public sealed class TestClassAttribute : Attribute
+    {
+    }
+
+    /// <summary>Marks a test method.</summary>
+    [AttributeUsage(AttributeTargets.Method)]
+    public sealed class TestMethodAttribute : Attribute
+    {
+    }
+
+    /// <summary>Marks a method that runs before the class's tests.</summary>
+    [AttributeUsage(AttributeTargets.Method)]
+    public sealed class SetupAttribute : Attribute
+    {
+    }
+
+    /// <summary>Marks a method that runs after the class's tests.</summary>
+    [AttributeUsage(AttributeTargets.Method)]
+    public sealed class CleanupAttribute : Attribute
+    {
+    }
+
+    /// <summary>A failed assertion.</summary>
+    public sealed class AssertFailedException : Exception
+    {
+        public AssertFailedException(string message)
+            : base(message)
+        {
+        }
+    }
+
+    /// <summary>Assertions, as nanoFramework.TestFramework spells them.</summary>
+    public sealed class Assert
+    {
+        public static void IsTrue(bool condition, string message = "")
+        {
+            if (!condition)
+            {
+                Fail("Expected true", message);
+            }
+        }
+
+        public static void IsFalse(bool condition, string message = "")
+        {
+            if (condition)
+            {
+                Fail("Expected false", message);
+            }
+        }
+
+        public static void IsNull(object obj, string message = "")
+        {
+            if (obj != null)
+            {
+                Fail("Expected null, got " + obj, message);
+            }
+        }
+
+        public static void IsNotNull(object obj, string message = "")
+        {
+            if (obj == null)
+            {
+                Fail("Expected a value, got null", message);
+            }
+        }
+
+        public static void AreEqual(int expected, int actual, string message = "")
+        {
+            if (expected != actual)
+            {
+                Fail("Expected " + expected + ", got " + actual, message);
+            }
+        }
+
+        public static void AreEqual(long expected, long actual, string message = "")
+        {
+            if (expected != actual)
+            {
+                Fail("Expected " + expected + ", got " + actual, message);
+            }
+        }
+
+        public static void AreEqual(string expected, string actual, string message = "")
+        {
+            if (!string.Equals(expected, actual, StringComparison.Ordinal))
+            {
+                Fail("Expected '" + expected + "', got '" + actual + "'", message);
+            }
+        }
+
+        public static void Throws(Type exceptionType, Action action, string message = "")
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception e)
+            {
+                if (!exceptionType.IsInstanceOfType(e))
+                {
+                    Fail("Expected " + exceptionType.Name + ", got " + e.GetType().Name + ": " + e.Message, message);
+                }
+
+                return;
+            }
+
+            Fail("Expected " + exceptionType.Name + ", nothing was thrown", message);
+        }
+
+        private static void Fail(string what, string message)
+        {
+            throw new AssertFailedException(message.Length == 0 ? what : what + " (" + message + ")");
+        }
+    }
+}

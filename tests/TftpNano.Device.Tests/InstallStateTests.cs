@@ -1,0 +1,70 @@
+using nanoFramework.TestFramework;
+using TftpNano.Update;
+
+namespace TftpNano.Device.Tests
+{
+    /// <summary>
+    /// The install record survives a round trip and is never half believed.
+    /// </summary>
+    [TestClass]
+    public class InstallStateTests
+    {
+        [TestMethod]
+        public void RoundTrips()
+        {
+            InstallState state = Sample();
+            byte[] bytes = state.ToBytes();
+            InstallState read = InstallState.TryParse(bytes, bytes.Length);
+            Assert.IsNotNull(read);
+            Assert.AreEqual(41L, read.Sequence);
+            Assert.AreEqual("r41", read.Active);
+            Assert.AreEqual("r37", read.Previous);
+            Assert.IsFalse(read.Confirmed);
+            Assert.AreEqual(2, read.Boots);
+            Assert.AreEqual("3.1", read.Rejected);
+
+            InstallState empty = new InstallState();
+            bytes = empty.ToBytes();
+            read = InstallState.TryParse(bytes, bytes.Length);
+            Assert.IsNull(read.Active);
+            Assert.IsNull(read.Previous);
+            Assert.IsNull(read.Rejected);
+        }
+
+        [TestMethod]
+        public void EveryTruncationIsRefused()
+        {
+            byte[] bytes = Sample().ToBytes();
+            for (int length = 0; length < bytes.Length; length++)
+            {
+                Assert.IsNull(InstallState.TryParse(bytes, length), "torn at " + length.ToString());
+            }
+        }
+
+        [TestMethod]
+        public void EveryChangedByteIsRefused()
+        {
+            byte[] bytes = Sample().ToBytes();
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                bytes[i] ^= 0x01;
+                Assert.IsNull(InstallState.TryParse(bytes, bytes.Length), "byte " + i.ToString() + " changed");
+                bytes[i] ^= 0x01;
+            }
+
+            Assert.IsNotNull(InstallState.TryParse(bytes, bytes.Length));
+        }
+
+        private static InstallState Sample()
+        {
+            InstallState state = new InstallState();
+            state.Sequence = 41;
+            state.Active = "r41";
+            state.Previous = "r37";
+            state.Confirmed = false;
+            state.Boots = 2;
+            state.Rejected = "3.1";
+            return state;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using TftpNano.Cli.Update;
+using TftpNano.Update;
+
+namespace TftpNano.Tests.Support;
+
+/// <summary>The power failed: nothing after this point reached the storage.</summary>
+internal sealed class PowerCutException() : Exception("power cut");
+
+/// <summary>
+/// A host folder behind the update storage seam that counts every operation that changes the storage
+/// and can cut the power after any one of them, fill up, or report a chosen free space.
+/// </summary>
+internal sealed class FaultyStorage(string root) : IUpdateStorage
+{
+    private readonly HostStorage _inner = new(root);
+
+    /// <summary>Operations that changed (or would have changed) the storage so far.</summary>
+    public int Operations { get; private set; }
+
+    /// <summary>When set, operation number CutAfter + 1 and everything after it fail: the power is gone.</summary>
+    public int? CutAfter { get; init; }
+
+    /// <summary>When set, writes fail once this many bytes have been written, as on a full card.</summary>
+    public long? Capacity { get; init; }
+
+    /// <summary>When set, the free space reported to the updater.</summary>
+    public long? ReportedFreeSpace { get; init; }
+
+    public bool PowerIsCut => CutAfter is int cut && Operations >= cut;
+
+    private long _bytesWritten;
+
+    public bool FileExists(string path) => Read(() => _inner.FileExists(path));
+
+    public string[] GetFolders() => Read(_inner.GetFolders);
+
+    public Stream OpenRead(string path) => Read(() => _inner.OpenRead(path));
+
+    public Stream CreateFile(string path)
+    {
+        Change();
+        return new CountingStream(this, _inner.CreateFile(path));
+    }
+
+    public void CreateFolder(string path) => Change(() => _inner.CreateFolder(path));
+
+    public void MoveFile(string source, string destination) => Change(() => _inner.MoveFile(source, destination));
+
+    public void MoveFolder(string source, string destination) => Change(() => _inner.MoveFolder(source, destination));
+
+    public void DeleteFile(string path) => Change(() => _inner.DeleteFile(path));
+
+    public void DeleteFolder(string path) => Change(() => _inner.DeleteFolder(path));
+
+    public long GetFreeSpace() => Read(() => ReportedFreeSpace ?? _inner.GetFreeSpace());
+
+    private T Read<T>(Func<T> read)
+    {
+        if (PowerIsCut)
+        {
+            throw new PowerCutException();
+        }
+
+        return read();
+    }
+
+    private void Change(Action? change = null)
+    {
+        if (PowerIsCut)
+        {
+            throw new PowerCutException();
+        }
+
+        Operations++;
+        change?.Invoke();
+    }
+
+    private sealed class CountingStream(FaultyStorage owner, Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            owner.Change();
+            if (owner.Capacity is long capacity && owner._bytesWritten + count > capacity)
+            {
+                throw new IOException("No space left on device");
+            }
+
+            owner._bytesWritten += count;
+            inner.Write(buffer, offset, count);
+        }
+
+        public override void Flush()
+        {
+            if (!owner.PowerIsCut)
+            {
+                inner.Flush();
+            }
+        }
+
+        // Closing releases the host's handle even after a cut; what was written before the cut stays.
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,135 @@
+using TftpNano.Tests.Support;
+using TftpNano.Update;
+
+namespace TftpNano.Tests.Update;
+
+/// <summary>
+/// The power fails after each single storage operation of an update, a rollback and a confirmation; every
+/// time, the next boot finds one complete, intact release, and carrying on converges.
+/// </summary>
+public sealed class PowerCutTests : IDisposable
+{
+    private static readonly byte[] Drivers = ReleaseLab.Content(21, 20_000);
+    private static readonly byte[] Blinky1 = ReleaseLab.Content(22, 6_000);
+    private static readonly byte[] Blinky2 = ReleaseLab.Content(23, 6_500);
+    private static readonly byte[] Extra = ReleaseLab.Content(24, 3_000);
+
+    private readonly ReleaseLab _lab = new();
+
+    [Fact]
+    public void DuringAnUpdate()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        _lab.Publish("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2), ("Extra.pe", Extra));
+
+        (int[] outcomes, int operations) = CutAtEveryOperation(after: root =>
+        {
+            // Carrying on from whatever the cut left ends with the new release, once.
+            UpdateResult resumed = _lab.Boot(confirm: true, storage: new FaultyStorage(root));
+            Assert.NotEqual(UpdateOutcome.Refused, resumed.Outcome);
+            _lab.AssertActive("2.0", root);
+        }, "1.0", "2.0");
+
+        // Copying, downloading (a write per block), activating and committing all happened under the cuts.
+        Assert.True(operations > 30, $"{operations} operations");
+        Assert.True(outcomes[0] > 0 && outcomes[1] > 0, $"old {outcomes[0]}, new {outcomes[1]}");
+    }
+
+    [Fact]
+    public void DuringARollback()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        _lab.Publish("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+        for (int boot = 0; boot < UpdateSettings.DefaultMaxTrialBoots; boot++)
+        {
+            _lab.Boot();
+        }
+
+        (int[] outcomes, _) = CutAtEveryOperation(after: root =>
+        {
+            UpdateResult resumed = _lab.Boot(storage: new FaultyStorage(root));
+            Assert.NotEqual(UpdateOutcome.Refused, resumed.Outcome);
+            _lab.AssertActive("1.0", root);
+        }, "2.0", "1.0");
+        Assert.True(outcomes[0] > 0 && outcomes[1] > 0, $"trial {outcomes[0]}, rolled back {outcomes[1]}");
+    }
+
+    [Fact]
+    public void DuringAConfirmation()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        _lab.Publish("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+        _lab.Boot();
+        string template = Template();
+        var clean = new FaultyStorage(Fresh(template, -1));
+        var measured = new ReleaseStore(clean);
+        measured.Recover();
+        Assert.True(measured.Confirm());
+        int operations = clean.Operations;
+
+        for (int cut = 0; cut < operations; cut++)
+        {
+            string root = Fresh(template, cut);
+            var store = new ReleaseStore(new FaultyStorage(root) { CutAfter = cut });
+            Assert.Throws<PowerCutException>(() =>
+            {
+                store.Recover();
+                store.Confirm();
+            });
+
+            _lab.AssertActive("2.0", root);
+            Assert.Equal("1.0", _lab.Inspect(root).PreviousVersion());
+        }
+
+        Assert.True(operations >= 3, $"{operations} operations");
+    }
+
+    // Runs the next boot once per storage operation it performs, cutting the power after operation
+    // 0, 1, ... n; after each cut, a reboot must find the release 'before' or 'after', whole.
+    private (int[] Outcomes, int Operations) CutAtEveryOperation(Action<string> after, string before, string afterVersion)
+    {
+        string template = Template();
+        var clean = new FaultyStorage(Fresh(template, -1));
+        _lab.Boot(storage: clean);
+        int operations = clean.Operations;
+
+        int[] outcomes = new int[2];
+        for (int cut = 0; cut <= operations; cut++)
+        {
+            string root = Fresh(template, cut);
+            try
+            {
+                _lab.Boot(storage: new FaultyStorage(root) { CutAfter = cut });
+            }
+            catch (PowerCutException)
+            {
+            }
+
+            ReleaseStore store = _lab.Inspect(root);
+            string? version = store.ActiveManifest?.Version.ToString();
+            Assert.True(version == before || version == afterVersion, $"cut after {cut} of {operations}: active {version ?? "none"}");
+            _lab.AssertActive(version!, root);
+            outcomes[version == before ? 0 : 1]++;
+            after(root);
+            Directory.Delete(root, recursive: true);
+        }
+
+        return (outcomes, operations);
+    }
+
+    private string Template()
+    {
+        string template = Path.Combine(_lab.WorkspaceRoot, "template");
+        ReleaseLab.CopyFolder(_lab.DeviceRoot, template);
+        return template;
+    }
+
+    private string Fresh(string template, int cut)
+    {
+        string root = Path.Combine(_lab.WorkspaceRoot, $"cut{cut}");
+        ReleaseLab.CopyFolder(template, root);
+        return root;
+    }
+
+    public void Dispose() => _lab.Dispose();
+}

@@ -1,0 +1,185 @@
+using System.Net;
+using System.Text;
+using TftpNano.Cli.Update;
+using TftpNano.Tests.Support;
+using TftpNano.Transfer;
+using TftpNano.Update;
+
+namespace TftpNano.Tests.Update;
+
+/// <summary>
+/// The updater against the embedded TFTP server: installs, delta updates, trial and rollback.
+/// </summary>
+public sealed class UpdaterTests : IDisposable
+{
+    private static readonly byte[] Drivers = ReleaseLab.Content(1, 40_000);
+    private static readonly byte[] Blinky1 = ReleaseLab.Content(2, 9_000);
+    private static readonly byte[] Blinky2 = ReleaseLab.Content(3, 9_500);
+    private static readonly byte[] Blinky3 = ReleaseLab.Content(4, 10_000);
+
+    private readonly ReleaseLab _lab = new();
+
+    [Fact]
+    public void InstallsOnAnEmptyCardAndStartsOnTrial()
+    {
+        _lab.Publish("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        UpdateResult result = _lab.Boot();
+
+        Assert.Equal(UpdateOutcome.Installed, result.Outcome);
+        Assert.Equal("1.0", result.ActiveVersion);
+        Assert.Equal(2, result.FilesDownloaded);
+        _lab.AssertActive("1.0");
+        ReleaseStore store = _lab.Inspect();
+        Assert.False(store.State.Confirmed);
+        Assert.Equal(1, store.State.Boots);
+        Assert.Equal(["Drivers.pe", "Blinky.pe"], store.ActiveManifest!.Files.Select(f => f.Name));
+        Assert.Equal(Blinky1, File.ReadAllBytes(Path.Combine(_lab.DeviceRoot, store.State.Active!, "Blinky.pe")));
+    }
+
+    [Fact]
+    public void TheSameReleaseIsUpToDateAndOnlyTheManifestIsFetched()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        int before = _lab.ServedFiles().Length;
+
+        UpdateResult result = _lab.Boot();
+
+        Assert.Equal(UpdateOutcome.UpToDate, result.Outcome);
+        Assert.True(_lab.Server.Server.WaitForFinishedTransfers(before + 2, TimeSpan.FromSeconds(5)));
+        Assert.Equal(["manifest", "manifest.sig"], _lab.ServedFiles().Skip(before));
+        _lab.AssertActive("1.0");
+    }
+
+    [Fact]
+    public void OnlyChangedFilesAreFetchedAndTheOldReleaseIsKept()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        int before = _lab.ServedFiles().Length;
+        _lab.Publish("1.1", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+
+        UpdateResult result = _lab.Boot();
+
+        Assert.Equal(UpdateOutcome.Installed, result.Outcome);
+        Assert.Equal((1, 1, (long)Blinky2.Length), (result.FilesDownloaded, result.FilesCopied, result.BytesDownloaded));
+        Assert.True(_lab.Server.Server.WaitForFinishedTransfers(before + 3, TimeSpan.FromSeconds(5)));
+        Assert.Equal(["manifest", "manifest.sig", "Blinky.pe"], _lab.ServedFiles().Skip(before));
+        _lab.AssertActive("1.1");
+        Assert.Equal("1.0", _lab.Inspect().PreviousVersion());
+    }
+
+    [Fact]
+    public void ADamagedLocalCopyIsFetchedInsteadOfCopied()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        string installed = Path.Combine(_lab.DeviceRoot, _lab.Inspect().State.Active!, "Drivers.pe");
+        byte[] damaged = File.ReadAllBytes(installed);
+        damaged[100] ^= 0xFF;
+        File.WriteAllBytes(installed, damaged);
+        _lab.Publish("1.1", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+
+        UpdateResult result = _lab.Boot();
+
+        Assert.Equal(UpdateOutcome.Installed, result.Outcome);
+        Assert.Equal(2, result.FilesDownloaded);
+        _lab.AssertActive("1.1");
+    }
+
+    [Fact]
+    public void AnUnconfirmedReleaseIsRolledBackAfterItsTrialAndNotReinstalled()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        _lab.Publish("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+        Assert.Equal(UpdateOutcome.Installed, _lab.Boot().Outcome);
+        Assert.Equal(UpdateOutcome.UpToDate, _lab.Boot().Outcome);
+        Assert.Equal(UpdateOutcome.UpToDate, _lab.Boot().Outcome);
+        Assert.Equal(3, _lab.Inspect().State.Boots);
+
+        UpdateResult rollback = _lab.Boot();
+
+        Assert.Equal(("2.0", "1.0"), (rollback.RolledBackFrom, rollback.RolledBackTo));
+        Assert.Equal(UpdateOutcome.Skipped, rollback.Outcome);
+        _lab.AssertActive("1.0");
+        Assert.True(_lab.Inspect().State.Confirmed);
+        Assert.Equal("2.0", _lab.Inspect().State.Rejected);
+        Assert.Equal(UpdateOutcome.Skipped, _lab.Boot().Outcome);
+
+        _lab.Publish("2.1", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky3));
+        Assert.Equal(UpdateOutcome.Installed, _lab.Boot(confirm: true).Outcome);
+        _lab.AssertActive("2.1");
+        Assert.Equal("1.0", _lab.Inspect().PreviousVersion());
+    }
+
+    [Fact]
+    public void AConfirmedReleaseIsNeverRolledBack()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        _lab.Install("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+        for (int boot = 0; boot < 6; boot++)
+        {
+            UpdateResult result = _lab.Boot();
+            Assert.Equal(UpdateOutcome.UpToDate, result.Outcome);
+            Assert.Null(result.RolledBackTo);
+        }
+
+        _lab.AssertActive("2.0");
+    }
+
+    [Fact]
+    public void AnUpdateDuringATrialKeepsTheLastConfirmedReleaseAsTheFallback()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        _lab.Publish("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+        Assert.Equal(UpdateOutcome.Installed, _lab.Boot().Outcome);
+        _lab.Publish("3.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky3));
+        Assert.Equal(UpdateOutcome.Installed, _lab.Boot().Outcome);
+        Assert.Equal("1.0", _lab.Inspect().PreviousVersion());
+        _lab.AssertActive("3.0");
+
+        UpdateResult last = new();
+        for (int boot = 0; boot < 3; boot++)
+        {
+            last = _lab.Boot();
+        }
+
+        Assert.Equal("1.0", last.RolledBackTo);
+        _lab.AssertActive("1.0");
+    }
+
+    [Fact]
+    public void ADowngradeIsRefusedUnlessAllowed()
+    {
+        _lab.Install("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+        _lab.Publish("1.9", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+
+        UpdateResult refused = _lab.Boot();
+        Assert.Equal((UpdateOutcome.Refused, UpdateFailure.Downgrade), (refused.Outcome, refused.Failure));
+        Assert.Contains("older than the installed 2.0", refused.Message);
+        _lab.AssertActive("2.0");
+
+        UpdateSettings allow = _lab.Settings();
+        allow.AllowDowngrade = true;
+        Assert.Equal(UpdateOutcome.Installed, _lab.Boot(settings: allow).Outcome);
+        _lab.AssertActive("1.9");
+    }
+
+    [Fact]
+    public void UnsignedReleasesInstallWhenNoKeyIsConfigured()
+    {
+        _lab.Publish("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        File.Delete(Path.Combine(_lab.Channel, "manifest.sig"));
+        Assert.Equal(UpdateOutcome.Installed, _lab.Boot(settings: _lab.Settings(signed: false)).Outcome);
+        _lab.AssertActive("1.0");
+    }
+
+    [Fact]
+    public void AMissingActiveReleaseFallsBackToThePreviousOne()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        _lab.Install("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+        Directory.Delete(Path.Combine(_lab.DeviceRoot, _lab.Inspect().State.Active!), recursive: true);
+
+        _lab.AssertActive("1.0");
+    }
+
+    public void Dispose() => _lab.Dispose();
+}
