@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Reproduces docs/benchmarks.md: builds tftpnano natively (AOT, as a field tool would ship), installs
 # the peers if needed, and runs the benchmark. Takes about half an hour on two cores.
+# With --crypto, reproduces docs/verification-cost.md instead (SHA-256 and RSA; about a minute).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--crypto" ]; then
+    export TFTPNANO_BENCH_COMMAND="bash bench/run.sh --crypto"
+    exec dotnet run -c Release --project bench/TftpNano.Bench -- --crypto --out docs/verification-cost.md
+fi
 command -v atftp >/dev/null && command -v in.tftpd >/dev/null && [ -x tests/peers/.local/usr/sbin/atftpd ] || bash tests/peers/install.sh
 dotnet publish src/TftpNano.Cli -c Release -r linux-x64 -p:PublishAot=true -o artifacts/aot >/dev/null
 export TFTPNANO_BENCH_COMMAND="bash bench/run.sh $*"

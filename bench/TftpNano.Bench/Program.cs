@@ -15,8 +15,7 @@ string root = Directory.CreateTempSubdirectory("tftpnano-bench-").FullName;
 File.SetUnixFileMode(root, (UnixFileMode)0x1ED);
 try
 {
-    var bench = new Benchmark(options, root);
-    string report = bench.Run();
+    string report = options.Crypto ? CryptoBenchmark.Run(options.CommandLine) : new Benchmark(options, root).Run();
     Console.WriteLine(report);
     if (options.OutputPath is { } path)
     {
@@ -31,7 +30,7 @@ finally
 }
 
 /// <summary>The command line of the benchmark.</summary>
-internal sealed record BenchOptions(string TftpNano, int Runs, TimeSpan Cap, string? OutputPath, string CommandLine, bool Quick)
+internal sealed record BenchOptions(string TftpNano, int Runs, TimeSpan Cap, string? OutputPath, string CommandLine, bool Quick, bool Crypto)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -40,6 +39,7 @@ internal sealed record BenchOptions(string TftpNano, int Runs, TimeSpan Cap, str
         double cap = 60;
         string? output = null;
         bool quick = false;
+        bool crypto = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -49,12 +49,13 @@ internal sealed record BenchOptions(string TftpNano, int Runs, TimeSpan Cap, str
                 case "--cap-seconds": cap = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--out": output = Path.GetFullPath(args[++i]); break;
                 case "--quick": quick = true; break;
-                default: throw new ArgumentException($"Unknown argument {args[i]}; use --tftpnano PATH --runs N --cap-seconds S --out FILE --quick.");
+                case "--crypto": crypto = true; break;
+                default: throw new ArgumentException($"Unknown argument {args[i]}; use --tftpnano PATH --runs N --cap-seconds S --out FILE --quick, or --crypto [--out FILE].");
             }
         }
 
         return new BenchOptions(tftpnano, runs, TimeSpan.FromSeconds(cap), output,
-            Environment.GetEnvironmentVariable("TFTPNANO_BENCH_COMMAND") ?? "dotnet run -c Release --project bench/TftpNano.Bench -- " + string.Join(' ', args), quick);
+            Environment.GetEnvironmentVariable("TFTPNANO_BENCH_COMMAND") ?? "dotnet run -c Release --project bench/TftpNano.Bench -- " + string.Join(' ', args), quick, crypto);
     }
 }
 
@@ -182,7 +183,7 @@ internal sealed class Benchmark(BenchOptions options, string root)
         var text = new StringBuilder();
         text.AppendLine("# Benchmarks");
         text.AppendLine();
-        text.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores ({CpuModel()}), {total.TotalMinutes:0} minutes in all, with:");
+        text.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores ({Platform.CpuModel()}), {total.TotalMinutes:0} minutes in all, with:");
         text.AppendLine();
         text.AppendLine("```sh");
         text.AppendLine(options.CommandLine);
@@ -273,11 +274,6 @@ internal sealed class Benchmark(BenchOptions options, string root)
     private static string Name(long size) => $"image-{size}.bin";
 
     private static string Units(long size) => size >= 1048576 ? $"{size / 1048576} MiB" : $"{size / 1024} KiB";
-
-    private static string CpuModel() =>
-        File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
-            : "unknown CPU";
 
     private static string Versions()
     {

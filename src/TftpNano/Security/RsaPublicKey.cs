@@ -31,7 +31,10 @@ namespace TftpNano.Security
         };
 
         private readonly byte[] _modulus;
-        private readonly MontgomeryModulus _arithmetic;
+
+        // Built on first use: its set-up costs about as much as a verification, and a device that finds
+        // itself up to date never verifies anything.
+        private MontgomeryModulus _arithmetic;
 
         /// <summary>
         /// Creates a key from its modulus.
@@ -52,14 +55,18 @@ namespace TftpNano.Security
             }
 
             int length = modulus.Length - start;
-            if (length * 8 < MinimumBits || length * 8 > MaximumBits || (modulus[start] & 0x80) == 0 && length * 8 == MinimumBits)
+            if (length * 8 < MinimumBits || length * 8 > MaximumBits || (length * 8 == MinimumBits && (modulus[start] & 0x80) == 0))
             {
                 throw new ArgumentException("An RSA modulus must have 2048 to 4096 bits.", "modulus");
             }
 
+            if ((modulus[modulus.Length - 1] & 1) == 0)
+            {
+                throw new ArgumentException("An RSA modulus is odd.", "modulus");
+            }
+
             _modulus = new byte[length];
             Array.Copy(modulus, start, _modulus, 0, length);
-            _arithmetic = new MontgomeryModulus(_modulus);
         }
 
         /// <summary>
@@ -121,6 +128,11 @@ namespace TftpNano.Security
             if (signature == null || signature.Length != _modulus.Length)
             {
                 return false;
+            }
+
+            if (_arithmetic == null)
+            {
+                _arithmetic = new MontgomeryModulus(_modulus);
             }
 
             uint[] signatureValue = MontgomeryModulus.FromBigEndian(signature, 0, signature.Length, _arithmetic.LimbCount);

@@ -145,6 +145,15 @@ namespace TftpNano.Update
             }
 
             byte[] manifestBytes = manifestCapture.ToArray();
+            if (_store.IsActiveManifest(manifestBytes))
+            {
+                // Byte for byte the manifest verified when the active release was installed: nothing to
+                // check again, which spares the device an RSA verification on every boot.
+                result.Outcome = UpdateOutcome.UpToDate;
+                result.Message = "Up to date: release " + _store.ActiveManifest.Version.ToString() + ".";
+                return;
+            }
+
             byte[] signature = null;
             if (_settings.PublicKey != null)
             {

@@ -81,6 +81,35 @@ namespace TftpNano.Update
         }
 
         /// <summary>
+        /// Tells whether some bytes are exactly the active release's manifest.
+        /// </summary>
+        /// <param name="manifest">The bytes, for example a manifest just fetched.</param>
+        /// <returns>True when a release is active and its stored manifest has these bytes.</returns>
+        public bool IsActiveManifest(byte[] manifest)
+        {
+            if (_state.Active == null)
+            {
+                return false;
+            }
+
+            byte[] stored = TryReadSmallFile(PathOf(_state.Active, ReleaseManifest.FileName), ReleaseManifest.MaxLength);
+            if (stored == null || stored.Length != manifest.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < stored.Length; i++)
+            {
+                if (stored[i] != manifest[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
         /// Combines a folder and a file name into a storage path.
         /// </summary>
         /// <param name="folder">The folder.</param>

@@ -122,12 +122,4 @@ public sealed class GetCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.StandardError);
         Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(_output, "boot.img")));
     }
-
-    [Fact]
-    public void DemoRunsOnAFreshMachineAndVerifies()
-    {
-        ProcessResult result = Tftpnano(_output, "demo");
-        Assert.True(result.ExitCode == 0, result.StandardError);
-        Assert.Contains("verified byte for byte", result.StandardOutput);
-    }
 }

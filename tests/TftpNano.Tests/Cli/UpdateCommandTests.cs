@@ -118,6 +118,21 @@ public sealed class UpdateCommandTests : IDisposable
         _lab.AssertActive("2.0");
     }
 
+    [Fact]
+    public void TheDemoTellsTheWholeStory()
+    {
+        ProcessResult demo = Tftpnano("demo");
+
+        Assert.True(demo.ExitCode == 0, demo.StandardError);
+        string output = demo.StandardOutput;
+        Assert.Contains("installed 1.0.0 (2 fetched, 0 unchanged", output);
+        Assert.Contains("installed 1.1.0 (1 fetched, 1 unchanged", output);
+        Assert.Contains("refused: The manifest's signature does not verify with the configured key.", output);
+        Assert.Contains("refused: 'Blinky.pe' does not match the SHA-256 in the manifest.", output);
+        Assert.Contains("rolled back to 1.1.0 (release 2.0.0 was never confirmed)", output);
+        Assert.EndsWith("status: version 1.1.0, confirmed, every file matches its signed manifest", output.TrimEnd());
+    }
+
     private static string[] Lines(ProcessResult result) => result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     public void Dispose() => _lab.Dispose();

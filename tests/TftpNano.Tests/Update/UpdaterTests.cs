@@ -37,7 +37,7 @@ public sealed class UpdaterTests : IDisposable
     }
 
     [Fact]
-    public void TheSameReleaseIsUpToDateAndOnlyTheManifestIsFetched()
+    public void TheSameManifestIsUpToDateWithoutFetchingOrVerifyingMore()
     {
         _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
         int before = _lab.ServedFiles().Length;
@@ -45,8 +45,9 @@ public sealed class UpdaterTests : IDisposable
         UpdateResult result = _lab.Boot();
 
         Assert.Equal(UpdateOutcome.UpToDate, result.Outcome);
-        Assert.True(_lab.Server.Server.WaitForFinishedTransfers(before + 2, TimeSpan.FromSeconds(5)));
-        Assert.Equal(["manifest", "manifest.sig"], _lab.ServedFiles().Skip(before));
+        Assert.True(_lab.Server.Server.WaitForFinishedTransfers(before + 1, TimeSpan.FromSeconds(5)));
+        Thread.Sleep(200);
+        Assert.Equal(["manifest"], _lab.ServedFiles().Skip(before));
         _lab.AssertActive("1.0");
     }
 
