@@ -30,7 +30,7 @@ namespace nanoFramework.TestFramework
     }
 
     /// <summary>A failed assertion.</summary>
-    public sealed class AssertFailedException : Exception
+    internal sealed class AssertFailedException : Exception
     {
         public AssertFailedException(string message)
             : base(message)

@@ -43,7 +43,7 @@ namespace TftpNano.Update
         /// Creates an updater.
         /// </summary>
         /// <param name="storage">The storage folder that holds the releases.</param>
-        /// <param name="transport">The UDP socket to fetch with; the caller owns and closes it.</param>
+        /// <param name="transport">The UDP socket to fetch with, or null when the server is never asked; the caller owns and closes it.</param>
         /// <param name="settings">The server, channel, key and policy.</param>
         public FirmwareUpdater(IUpdateStorage storage, IDatagramTransport transport, UpdateSettings settings)
         {
@@ -52,9 +52,9 @@ namespace TftpNano.Update
                 throw new ArgumentNullException("storage");
             }
 
-            if (settings == null || settings.Server == null)
+            if (settings == null)
             {
-                throw new ArgumentException("The settings must name a server.", "settings");
+                throw new ArgumentNullException("settings");
             }
 
             _store = new ReleaseStore(storage);
@@ -83,12 +83,31 @@ namespace TftpNano.Update
         /// <returns>What happened; a refusal is a result, not an exception.</returns>
         public UpdateResult Run()
         {
+            return Run(true);
+        }
+
+        /// <summary>
+        /// Runs the updater once, as at boot, with or without asking the server.
+        /// </summary>
+        /// <param name="checkServer">False when there is no network: recovery, the trial and the count
+        /// of starts still happen, so a release that keeps failing is rolled back even offline.</param>
+        /// <returns>What happened; a refusal is a result, not an exception.</returns>
+        public UpdateResult Run(bool checkServer)
+        {
             UpdateResult result = new UpdateResult();
             try
             {
                 _store.Recover();
                 SettleTrial(result);
-                Update(result);
+                if (checkServer && _settings.Server != null && _transport != null)
+                {
+                    Update(result);
+                }
+                else
+                {
+                    result.Outcome = UpdateOutcome.NotChecked;
+                    result.Message = "The server was not asked.";
+                }
             }
             catch (UpdateException e)
             {
@@ -397,7 +416,6 @@ namespace TftpNano.Update
             result.Outcome = UpdateOutcome.Refused;
             result.Failure = failure;
             result.Message = message;
-            Say(message);
         }
 
         private void Say(string message)

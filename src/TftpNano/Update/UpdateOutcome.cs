@@ -16,5 +16,8 @@ namespace TftpNano.Update
 
         /// <summary>The update was refused or failed; the active release is untouched.</summary>
         Refused = 4,
+
+        /// <summary>The server was not asked (no network or no server configured).</summary>
+        NotChecked = 5,
     }
 }

@@ -21,6 +21,57 @@ public class ApiGateTests
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
     }
 
+    // The test framework's attributes: named in the pinned packages' table, not on the member list.
+    private static readonly string[] TestFrameworkAttributes =
+    [
+        "T:nanoFramework.TestFramework.TestClassAttribute", "M:nanoFramework.TestFramework.TestClassAttribute.#ctor",
+        "T:nanoFramework.TestFramework.TestMethodAttribute", "M:nanoFramework.TestFramework.TestMethodAttribute.#ctor",
+        "T:nanoFramework.TestFramework.SetupAttribute", "M:nanoFramework.TestFramework.SetupAttribute.#ctor",
+        "T:nanoFramework.TestFramework.CleanupAttribute", "M:nanoFramework.TestFramework.CleanupAttribute.#ctor",
+    ];
+
+    private static string Folder(params string[] parts) => Path.Combine([RepositoryPaths.Root, .. parts]);
+
+    private static IEnumerable<(string Path, string Text)> NanoOnlyMembers =>
+        NanoApiGate.SourcesIn(Path.Combine(AppContext.BaseDirectory, "ApiGate", "NanoOnly"));
+
+    private static IEnumerable<(string Path, string Text)> TestFrameworkStandIn =>
+        [(TestFrameworkFile, File.ReadAllText(TestFrameworkFile))];
+
+    private static string TestFrameworkFile => Folder("tests", "TftpNano.Device.Tests.Host", "TestFramework.cs");
+
+    [Fact]
+    public void TheBootAppUsesOnlyTheNanoFrameworkApi()
+    {
+        IReadOnlyList<ApiViolation> violations = Gate.Check(NanoApiGate.SourcesIn(Folder("src", "TftpNano.Device")),
+            NanoApiGate.SourcesIn(Folder("src", "TftpNano")).Concat(NanoOnlyMembers));
+        Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
+    }
+
+    [Fact]
+    public void TheDeviceTestsUseOnlyTheNanoFrameworkApi()
+    {
+        IReadOnlyList<ApiViolation> violations = Gate.Check(NanoApiGate.SourcesIn(Folder("tests", "TftpNano.Device.Tests")),
+            NanoApiGate.SourcesIn(Folder("src", "TftpNano")).Concat(TestFrameworkStandIn));
+        Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
+    }
+
+    [Fact]
+    public void StandInsDeclareOnlyListedMembers()
+    {
+        Assert.NotEmpty(NanoOnlyMembers);
+        IReadOnlyList<ApiViolation> violations = [.. Gate.CheckDeclarations(NanoOnlyMembers), .. Gate.CheckDeclarations(TestFrameworkStandIn, TestFrameworkAttributes)];
+        Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
+    }
+
+    [Fact]
+    public void AStandInCannotWidenTheApi()
+    {
+        const string invented = "namespace nanoFramework.Networking { public static class WifiNetworkHelper { public static bool ConnectAnywhere() { return true; } } }";
+        IReadOnlyList<ApiViolation> violations = Gate.CheckDeclarations([("Invented.cs", invented)]);
+        Assert.Contains(violations, v => v.Message.Contains("M:nanoFramework.Networking.WifiNetworkHelper.ConnectAnywhere", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void TheListIsTheOneShippedWithTheGate()
     {

@@ -48,22 +48,28 @@ public sealed class NanoApiGate
     public static NanoApiGate Load() =>
         new(File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "ApiGate", "nanoframework-api.txt")));
 
-    /// <summary>Checks the C# files below a folder, leaving out build output.</summary>
-    public IReadOnlyList<ApiViolation> CheckFolder(string folder)
-    {
-        var files = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+    /// <summary>The C# files below a folder as (path, text), leaving out build output.</summary>
+    public static IEnumerable<(string Path, string Text)> SourcesIn(string folder) =>
+        Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(folder, f).Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
             .Order(StringComparer.Ordinal)
             .Select(f => (Path.GetRelativePath(folder, f), File.ReadAllText(f)));
-        return Check(files);
-    }
 
-    /// <summary>Checks sources given as (path, text).</summary>
-    public IReadOnlyList<ApiViolation> Check(IEnumerable<(string Path, string Text)> sources)
+    /// <summary>Checks the C# files below a folder, leaving out build output.</summary>
+    public IReadOnlyList<ApiViolation> CheckFolder(string folder) => Check(SourcesIn(folder));
+
+    /// <summary>
+    /// Checks sources given as (path, text). <paramref name="context"/> is compiled with them but not
+    /// checked: code they build on that is checked on its own (the core), or declarations of
+    /// nanoFramework-only members that <see cref="CheckDeclarations"/> holds to the list.
+    /// </summary>
+    public IReadOnlyList<ApiViolation> Check(IEnumerable<(string Path, string Text)> sources,
+        IEnumerable<(string Path, string Text)>? context = null)
     {
         var parseOptions = new CSharpParseOptions(LanguageVersion.CSharp7_3);
         SyntaxTree[] trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, parseOptions, s.Path)).ToArray();
-        var compilation = CSharpCompilation.Create("DeviceCode", trees, DesktopReferences.Value,
+        SyntaxTree[] contextTrees = (context ?? []).Select(s => CSharpSyntaxTree.ParseText(s.Text, parseOptions, s.Path)).ToArray();
+        var compilation = CSharpCompilation.Create("DeviceCode", [.. trees, .. contextTrees], DesktopReferences.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: false));
 
         var violations = new List<ApiViolation>();
@@ -83,6 +89,51 @@ public sealed class NanoApiGate
         }
 
         return violations.Distinct().OrderBy(v => v.File, StringComparer.Ordinal).ThenBy(v => v.Line).ToList();
+    }
+
+    /// <summary>
+    /// Checks that every public or protected type and member that stand-in sources declare is on the
+    /// list (or among <paramref name="allowed"/>), so that stand-ins cannot widen what device code may use.
+    /// </summary>
+    public IReadOnlyList<ApiViolation> CheckDeclarations(IEnumerable<(string Path, string Text)> sources, IEnumerable<string>? allowed = null)
+    {
+        var extra = new HashSet<string>(allowed ?? [], StringComparer.Ordinal);
+        SyntaxTree[] trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, new CSharpParseOptions(LanguageVersion.CSharp7_3), s.Path)).ToArray();
+        var compilation = CSharpCompilation.Create("StandIns", trees, DesktopReferences.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var violations = new List<ApiViolation>();
+        foreach (SyntaxTree tree in trees)
+        {
+            SemanticModel model = compilation.GetSemanticModel(tree);
+            foreach (SyntaxNode node in tree.GetRoot().DescendantNodes().Where(n => n is MemberDeclarationSyntax or EnumMemberDeclarationSyntax or VariableDeclaratorSyntax))
+            {
+                if (model.GetDeclaredSymbol(node) is not { } symbol || symbol is INamespaceSymbol || !IsVisibleOutside(symbol))
+                {
+                    continue;
+                }
+
+                string? id = symbol.GetDocumentationCommentId();
+                if (id is not null && !_api.Contains(id) && !extra.Contains(id))
+                {
+                    violations.Add(At(node.GetLocation(), $"declares {id}, which is not on the nanoFramework API list"));
+                }
+            }
+        }
+
+        return violations;
+    }
+
+    private static bool IsVisibleOutside(ISymbol symbol)
+    {
+        for (ISymbol? current = symbol; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
+        {
+            if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> DesktopReferences = new(() =>

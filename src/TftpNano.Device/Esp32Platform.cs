@@ -1,0 +1,88 @@
+using System;
+using System.IO;
+using System.Net.Sockets;
+using System.Threading;
+using nanoFramework.Networking;
+using nanoFramework.System.IO.FileSystem;
+using TftpNano.Boot;
+using TftpNano.Transfer;
+using TftpNano.Update;
+
+namespace TftpNano.Device
+{
+    /// <summary>
+    /// The boot sequence's hardware steps on an ESP32 running nanoFramework.
+    /// </summary>
+    internal sealed class Esp32Platform : IBootPlatform
+    {
+        private SDCard _card;
+
+        /// <inheritdoc/>
+        public string ReadSettings()
+        {
+            return File.Exists(DeviceSettings.DefaultPath) ? File.ReadAllText(DeviceSettings.DefaultPath) : null;
+        }
+
+        /// <inheritdoc/>
+        public bool ConnectNetwork(DeviceSettings settings, int timeoutMs)
+        {
+            CancellationTokenSource timeout = new CancellationTokenSource(timeoutMs);
+            if (settings.Network == NetworkKind.Ethernet)
+            {
+                return NetworkHelper.SetupAndConnectNetwork(timeout.Token, false);
+            }
+
+            // The credentials are the ones stored on the device (nanoff --config or Device Explorer).
+            return WifiNetworkHelper.Reconnect(false, 0, timeout.Token);
+        }
+
+        /// <inheritdoc/>
+        public IUpdateStorage MountStorage(DeviceSettings settings)
+        {
+            PinRouting.Apply(settings.Pins);
+            if (settings.Storage == StorageKind.SdMmc)
+            {
+                SDCardMmcParameters mmc = new SDCardMmcParameters();
+                mmc.slotIndex = 0;
+                mmc.dataWidth = settings.SdDataWidth == 1 ? SDCard.SDDataWidth._1_bit : SDCard.SDDataWidth._4_bit;
+                _card = new SDCard(mmc, null);
+                _card.Mount();
+            }
+            else if (settings.Storage == StorageKind.SdSpi)
+            {
+                SDCardSpiParameters spi = new SDCardSpiParameters();
+                spi.slotIndex = 0;
+                spi.spiBus = (uint)settings.SpiBus;
+                spi.chipSelectPin = (uint)settings.SpiChipSelect;
+                _card = new SDCard(spi, null);
+                _card.Mount();
+            }
+
+            return new DriveStorage(settings.Root);
+        }
+
+        /// <inheritdoc/>
+        public IDatagramTransport OpenTransport()
+        {
+            return new UdpSocketTransport(AddressFamily.InterNetwork);
+        }
+
+        /// <inheritdoc/>
+        public void CloseTransport(IDatagramTransport transport)
+        {
+            ((UdpSocketTransport)transport).Dispose();
+        }
+
+        /// <inheritdoc/>
+        public void Launch(DeviceSettings settings, string folder, ReleaseManifest manifest)
+        {
+            ReleaseLauncher.Start(Path.Combine(settings.Root, folder), manifest);
+        }
+
+        /// <inheritdoc/>
+        public void Log(string message)
+        {
+            Console.WriteLine("tftpnano: " + message);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using System;
+using TftpNano.Transfer;
+using TftpNano.Update;
+
+namespace TftpNano.Boot
+{
+    /// <summary>
+    /// What the boot app does, in order: read the settings, mount the storage, bring the network up,
+    /// run the updater, start the active release.
+    /// </summary>
+    /// <remarks>
+    /// Every failure before the launch falls back to the installed release and is logged: bad settings
+    /// skip the update (the storage settings that could be read are still used), a network that does
+    /// not come up in time skips the server (the trial is still counted, so a failing release is still
+    /// rolled back), and an updater error leaves the active release as it was.
+    /// </remarks>
+    public sealed class BootSequence
+    {
+        private readonly IBootPlatform _platform;
+
+        /// <summary>
+        /// Creates the sequence over a platform.
+        /// </summary>
+        /// <param name="platform">The hardware glue.</param>
+        public BootSequence(IBootPlatform platform)
+        {
+            if (platform == null)
+            {
+                throw new ArgumentNullException("platform");
+            }
+
+            _platform = platform;
+        }
+
+        /// <summary>
+        /// Runs one boot.
+        /// </summary>
+        /// <returns>What happened.</returns>
+        public BootReport Run()
+        {
+            BootReport report = new BootReport();
+            DeviceSettings settings = DeviceSettings.Parse(_platform.ReadSettings());
+            string[] problems = settings.Problems;
+            for (int i = 0; i < problems.Length; i++)
+            {
+                _platform.Log("settings: " + problems[i]);
+            }
+
+            IUpdateStorage storage;
+            try
+            {
+                storage = _platform.MountStorage(settings);
+            }
+            catch (Exception e)
+            {
+                _platform.Log("storage: " + settings.Root + " cannot be used: " + e.Message);
+                report.Outcome = BootOutcome.NoStorage;
+                return report;
+            }
+
+            bool online = false;
+            if (settings.IsValid)
+            {
+                online = Connect(settings);
+            }
+            else
+            {
+                _platform.Log("update: skipped until the settings are fixed.");
+            }
+
+            ReleaseStore store = RunUpdater(settings, storage, online, report);
+            ReleaseManifest manifest = store.ActiveManifest;
+            if (manifest == null)
+            {
+                _platform.Log("boot: no release is installed.");
+                report.Outcome = BootOutcome.NoRelease;
+                return report;
+            }
+
+            report.Version = manifest.Version.ToString();
+            bool onTrial = !store.State.Confirmed;
+            _platform.Log("boot: starting release " + report.Version + (onTrial
+                ? " on trial (start " + store.State.Boots.ToString() + " of " + settings.TrialBoots.ToString() + ")"
+                : string.Empty) + ": " + manifest.EntryType + "." + manifest.EntryMethod);
+            ApplicationHealth.Attach(store);
+            try
+            {
+                _platform.Launch(settings, store.State.Active, manifest);
+            }
+            catch (Exception e)
+            {
+                _platform.Log("boot: release " + report.Version + " failed to start: " + e.Message);
+                report.Outcome = BootOutcome.LaunchFailed;
+                report.RebootRecommended = onTrial;
+                return report;
+            }
+
+            report.Outcome = BootOutcome.Launched;
+            return report;
+        }
+
+        private bool Connect(DeviceSettings settings)
+        {
+            bool up;
+            try
+            {
+                up = _platform.ConnectNetwork(settings, settings.NetworkWaitSeconds * 1000);
+            }
+            catch (Exception e)
+            {
+                _platform.Log("network: " + e.Message);
+                up = false;
+            }
+
+            if (!up)
+            {
+                _platform.Log("network: not up within " + settings.NetworkWaitSeconds.ToString() + " s; the server is not asked.");
+            }
+
+            return up;
+        }
+
+        private ReleaseStore RunUpdater(DeviceSettings settings, IUpdateStorage storage, bool online, BootReport report)
+        {
+            IDatagramTransport transport = null;
+            try
+            {
+                if (online)
+                {
+                    transport = _platform.OpenTransport();
+                }
+
+                FirmwareUpdater updater = new FirmwareUpdater(storage, transport, settings.ToUpdateSettings());
+                updater.Log += Log;
+                report.Update = updater.Run(online);
+                if (report.Update.Outcome != UpdateOutcome.NotChecked || report.Update.RolledBackTo != null)
+                {
+                    _platform.Log("update: " + report.Update.Message);
+                }
+
+                return updater.Store;
+            }
+            catch (Exception e)
+            {
+                // Whatever broke here, the store on its own still knows the installed release.
+                _platform.Log("update: " + e.Message);
+                ReleaseStore store = new ReleaseStore(storage);
+                try
+                {
+                    store.Recover();
+                }
+                catch (Exception again)
+                {
+                    _platform.Log("storage: " + again.Message);
+                }
+
+                return store;
+            }
+            finally
+            {
+                if (transport != null)
+                {
+                    _platform.CloseTransport(transport);
+                }
+            }
+        }
+
+        private void Log(string message)
+        {
+            _platform.Log("update: " + message);
+        }
+    }
+}

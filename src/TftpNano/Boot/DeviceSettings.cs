@@ -1,0 +1,478 @@
+using System;
+using System.Collections;
+using System.Net;
+using TftpNano.Security;
+using TftpNano.Transfer;
+using TftpNano.Update;
+
+namespace TftpNano.Boot
+{
+    /// <summary>
+    /// The boot app's settings, read from a small key=value file on the device (<c>I:\tftpnano.conf</c>).
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// One setting per line as <c>key=value</c>; blank lines and lines starting with <c>#</c> are
+    /// ignored. Parsing never throws: every problem (an unknown or repeated key, a value out of range)
+    /// is collected with its line number in <see cref="Problems"/>, and the setting keeps its default,
+    /// so that the device can still find and start its installed release while it reports what to fix.
+    /// </para>
+    /// <para>
+    /// Keys: <c>server</c> (IPv4 address, required), <c>port</c>, <c>channel</c>, <c>network</c>
+    /// (<c>wifi</c> or <c>ethernet</c>), <c>network.wait</c> (seconds), <c>storage</c> (<c>internal</c>,
+    /// <c>sd-mmc</c> or <c>sd-spi</c>), <c>sd.width</c> (1 or 4), <c>spi.bus</c>, <c>spi.cs</c>,
+    /// <c>pins</c> (<c>GPIO:FUNCTION</c> pairs separated by commas), <c>root</c>, <c>blksize</c>,
+    /// <c>windowsize</c>, <c>timeout</c> (milliseconds), <c>retries</c>, <c>publickey</c> (base64 from
+    /// <c>tftpnano keygen</c>, or <c>none</c>), <c>trial.boots</c> and <c>downgrade</c> (<c>yes</c> or <c>no</c>).
+    /// </para>
+    /// </remarks>
+    public sealed class DeviceSettings
+    {
+        /// <summary>
+        /// Where the boot app reads its settings.
+        /// </summary>
+        public const string DefaultPath = "I:\\tftpnano.conf";
+
+        /// <summary>
+        /// The largest block that fits one Ethernet frame; the ESP32 firmware does not reassemble IP fragments.
+        /// </summary>
+        public const int MaxBlockSize = 1468;
+
+        /// <summary>
+        /// The largest window the ESP32's 6-datagram receive mailbox absorbs while a block is written.
+        /// </summary>
+        public const int MaxWindowSize = 4;
+
+        private readonly ArrayList _problems = new ArrayList();
+        private readonly ArrayList _seen = new ArrayList();
+        private string _root;
+
+        private DeviceSettings()
+        {
+            Port = 69;
+            Channel = string.Empty;
+            Network = NetworkKind.Wifi;
+            NetworkWaitSeconds = 30;
+            Storage = StorageKind.InternalFlash;
+            SdDataWidth = 4;
+            SpiBus = 1;
+            SpiChipSelect = -1;
+            Pins = new PinFunction[0];
+            BlockSize = MaxBlockSize;
+            WindowSize = MaxWindowSize;
+            TimeoutMs = 1000;
+            Retries = 10;
+            TrialBoots = UpdateSettings.DefaultMaxTrialBoots;
+        }
+
+        /// <summary>Gets the TFTP server's IPv4 address, or null when none is set.</summary>
+        public string Server { get; private set; }
+
+        /// <summary>Gets the TFTP server's port.</summary>
+        public int Port { get; private set; }
+
+        /// <summary>Gets the release channel: the folder on the server that holds the manifest.</summary>
+        public string Channel { get; private set; }
+
+        /// <summary>Gets how the device reaches the server.</summary>
+        public NetworkKind Network { get; private set; }
+
+        /// <summary>Gets how long the boot waits for the network before it starts the installed release.</summary>
+        public int NetworkWaitSeconds { get; private set; }
+
+        /// <summary>Gets where the releases are kept.</summary>
+        public StorageKind Storage { get; private set; }
+
+        /// <summary>Gets the SD bus width for <see cref="StorageKind.SdMmc"/>: 1 or 4.</summary>
+        public int SdDataWidth { get; private set; }
+
+        /// <summary>Gets the SPI bus for <see cref="StorageKind.SdSpi"/>.</summary>
+        public int SpiBus { get; private set; }
+
+        /// <summary>Gets the chip-select GPIO for <see cref="StorageKind.SdSpi"/>, or -1.</summary>
+        public int SpiChipSelect { get; private set; }
+
+        /// <summary>Gets the pin functions to route before mounting the storage.</summary>
+        public PinFunction[] Pins { get; private set; }
+
+        /// <summary>Gets the folder holding the releases: <c>root</c> if set, else <c>tftpnano</c> on the storage's drive.</summary>
+        public string Root
+        {
+            get { return _root != null ? _root : (Storage == StorageKind.InternalFlash ? "I:\\tftpnano" : "D:\\tftpnano"); }
+        }
+
+        /// <summary>Gets the block size to ask for.</summary>
+        public int BlockSize { get; private set; }
+
+        /// <summary>Gets the window size to ask for.</summary>
+        public int WindowSize { get; private set; }
+
+        /// <summary>Gets the first retransmission timeout in milliseconds.</summary>
+        public int TimeoutMs { get; private set; }
+
+        /// <summary>Gets the timeouts in a row after which a transfer gives up.</summary>
+        public int Retries { get; private set; }
+
+        /// <summary>Gets the key releases must be signed with, or null to accept unsigned releases.</summary>
+        public RsaPublicKey PublicKey { get; private set; }
+
+        /// <summary>Gets how often a new release may start unconfirmed before it is rolled back.</summary>
+        public int TrialBoots { get; private set; }
+
+        /// <summary>Gets whether older releases may be installed.</summary>
+        public bool AllowDowngrade { get; private set; }
+
+        /// <summary>Gets what is wrong with the file, one sentence per problem, with line numbers.</summary>
+        public string[] Problems
+        {
+            get { return (string[])_problems.ToArray(typeof(string)); }
+        }
+
+        /// <summary>Gets whether the file had no problems.</summary>
+        public bool IsValid
+        {
+            get { return _problems.Count == 0; }
+        }
+
+        /// <summary>
+        /// Reads settings.
+        /// </summary>
+        /// <param name="text">The file's content; null when there is no file.</param>
+        /// <returns>The settings, with <see cref="Problems"/> listing anything that could not be used.</returns>
+        public static DeviceSettings Parse(string text)
+        {
+            DeviceSettings settings = new DeviceSettings();
+            if (text == null)
+            {
+                settings._problems.Add("There is no settings file.");
+                return settings;
+            }
+
+            string[] lines = text.Split(new char[] { '\n' });
+            for (int i = 0; i < lines.Length; i++)
+            {
+                string line = lines[i].Trim();
+                if (line.Length == 0 || line[0] == '#')
+                {
+                    continue;
+                }
+
+                string where = "Line " + (i + 1).ToString() + ": ";
+                int equals = line.IndexOf('=');
+                if (equals <= 0)
+                {
+                    settings._problems.Add(where + "'" + line + "' is not key=value.");
+                    continue;
+                }
+
+                string key = line.Substring(0, equals).Trim();
+                string value = line.Substring(equals + 1).Trim();
+                if (settings._seen.Contains(key))
+                {
+                    settings._problems.Add(where + "'" + key + "' is set twice.");
+                    continue;
+                }
+
+                settings._seen.Add(key);
+                string problem = settings.Apply(key, value);
+                if (problem != null)
+                {
+                    settings._problems.Add(where + problem);
+                }
+            }
+
+            settings.CheckCombination();
+            return settings;
+        }
+
+        /// <summary>
+        /// Builds the download settings these settings ask for.
+        /// </summary>
+        /// <returns>New download settings.</returns>
+        public TftpDownloadSettings ToDownloadSettings()
+        {
+            TftpDownloadSettings download = new TftpDownloadSettings();
+            download.BlockSize = BlockSize;
+            download.WindowSize = WindowSize;
+            download.InitialTimeoutMs = TimeoutMs;
+            download.MaxRetries = Retries;
+            return download;
+        }
+
+        /// <summary>
+        /// Builds the updater settings these settings ask for.
+        /// </summary>
+        /// <returns>New updater settings; the server is null when none is set.</returns>
+        public UpdateSettings ToUpdateSettings()
+        {
+            UpdateSettings update = new UpdateSettings();
+            update.Server = Server == null ? null : new IPEndPoint(IPAddress.Parse(Server), Port);
+            update.Channel = Channel;
+            update.PublicKey = PublicKey;
+            update.AllowDowngrade = AllowDowngrade;
+            update.MaxTrialBoots = TrialBoots;
+            update.Download = ToDownloadSettings();
+            return update;
+        }
+
+        private string Apply(string key, string value)
+        {
+            switch (key)
+            {
+                case "server":
+                    if (!IsIPv4(value))
+                    {
+                        return "server must be an IPv4 address such as 192.168.1.10, not '" + value + "'.";
+                    }
+
+                    Server = value;
+                    return null;
+                case "port":
+                    return ApplyNumber(key, value, 1, 65535);
+                case "channel":
+                    Channel = value.Trim(new char[] { '/' });
+                    return null;
+                case "network":
+                    if (value == "wifi")
+                    {
+                        Network = NetworkKind.Wifi;
+                    }
+                    else if (value == "ethernet")
+                    {
+                        Network = NetworkKind.Ethernet;
+                    }
+                    else
+                    {
+                        return "network must be wifi or ethernet, not '" + value + "'.";
+                    }
+
+                    return null;
+                case "network.wait":
+                    return ApplyNumber(key, value, 1, 600);
+                case "storage":
+                    if (value == "internal")
+                    {
+                        Storage = StorageKind.InternalFlash;
+                    }
+                    else if (value == "sd-mmc")
+                    {
+                        Storage = StorageKind.SdMmc;
+                    }
+                    else if (value == "sd-spi")
+                    {
+                        Storage = StorageKind.SdSpi;
+                    }
+                    else
+                    {
+                        return "storage must be internal, sd-mmc or sd-spi, not '" + value + "'.";
+                    }
+
+                    return null;
+                case "sd.width":
+                    if (value != "1" && value != "4")
+                    {
+                        return "sd.width must be 1 or 4, not '" + value + "'.";
+                    }
+
+                    SdDataWidth = value == "1" ? 1 : 4;
+                    return null;
+                case "spi.bus":
+                    return ApplyNumber(key, value, 1, 2);
+                case "spi.cs":
+                    return ApplyNumber(key, value, 0, 48);
+                case "pins":
+                    return ReadPins(value);
+                case "root":
+                    if (value.Length < 4 || value[1] != ':' || value[2] != '\\')
+                    {
+                        return "root must be a folder with its drive, such as D:\\tftpnano, not '" + value + "'.";
+                    }
+
+                    _root = value;
+                    return null;
+                case "blksize":
+                    return ApplyNumber(key, value, 8, MaxBlockSize);
+                case "windowsize":
+                    return ApplyNumber(key, value, 1, MaxWindowSize);
+                case "timeout":
+                    return ApplyNumber(key, value, 10, 10000);
+                case "retries":
+                    return ApplyNumber(key, value, 1, 50);
+                case "publickey":
+                    return ReadKey(value);
+                case "trial.boots":
+                    return ApplyNumber(key, value, 1, 100);
+                case "downgrade":
+                    if (value != "yes" && value != "no")
+                    {
+                        return "downgrade must be yes or no, not '" + value + "'.";
+                    }
+
+                    AllowDowngrade = value == "yes";
+                    return null;
+                default:
+                    return "'" + key + "' is not a setting.";
+            }
+        }
+
+        private string ApplyNumber(string key, string value, int min, int max)
+        {
+            int number;
+            string problem = ReadNumber(key, value, min, max, out number);
+            if (problem != null)
+            {
+                return problem;
+            }
+
+            switch (key)
+            {
+                case "port":
+                    Port = number;
+                    break;
+                case "network.wait":
+                    NetworkWaitSeconds = number;
+                    break;
+                case "spi.bus":
+                    SpiBus = number;
+                    break;
+                case "spi.cs":
+                    SpiChipSelect = number;
+                    break;
+                case "blksize":
+                    BlockSize = number;
+                    break;
+                case "windowsize":
+                    WindowSize = number;
+                    break;
+                case "timeout":
+                    TimeoutMs = number;
+                    break;
+                case "retries":
+                    Retries = number;
+                    break;
+                default:
+                    TrialBoots = number;
+                    break;
+            }
+
+            return null;
+        }
+
+        private static string ReadNumber(string key, string value, int min, int max, out int number)
+        {
+            number = 0;
+            int parsed = 0;
+            bool digits = value.Length > 0 && value.Length <= 6;
+            for (int i = 0; digits && i < value.Length; i++)
+            {
+                digits = value[i] >= '0' && value[i] <= '9';
+                parsed = (parsed * 10) + (value[i] - '0');
+            }
+
+            if (!digits || parsed < min || parsed > max)
+            {
+                return key + " must be a whole number from " + min.ToString() + " to " + max.ToString() + ", not '" + value + "'.";
+            }
+
+            number = parsed;
+            return null;
+        }
+
+        private string ReadKey(string value)
+        {
+            if (value == "none")
+            {
+                return null;
+            }
+
+            if (value.Length == 0)
+            {
+                return "publickey is empty; write publickey=none to accept unsigned releases.";
+            }
+
+            try
+            {
+                PublicKey = RsaPublicKey.Parse(value);
+                return null;
+            }
+            catch (ArgumentException e)
+            {
+                return "publickey: " + e.Message;
+            }
+        }
+
+        private string ReadPins(string value)
+        {
+            string[] pairs = value.Split(new char[] { ',' });
+            PinFunction[] pins = new PinFunction[pairs.Length];
+            for (int i = 0; i < pairs.Length; i++)
+            {
+                string pair = pairs[i].Trim();
+                int colon = pair.IndexOf(':');
+                int pin;
+                string function = colon < 0 ? string.Empty : pair.Substring(colon + 1);
+                if (colon <= 0 || ReadNumber("pin", pair.Substring(0, colon), 0, 48, out pin) != null || !IsIdentifier(function))
+                {
+                    return "pins must be GPIO:FUNCTION pairs separated by commas (such as 14:SDMMC1_CLOCK), not '" + pair + "'.";
+                }
+
+                pins[i] = new PinFunction(pin, function);
+            }
+
+            Pins = pins;
+            return null;
+        }
+
+        private void CheckCombination()
+        {
+            if (Server == null && !_seen.Contains("server"))
+            {
+                _problems.Add("server is not set.");
+            }
+
+            if (Storage == StorageKind.SdSpi && SpiChipSelect < 0)
+            {
+                _problems.Add("storage=sd-spi needs spi.cs, the chip-select GPIO.");
+            }
+        }
+
+        private static bool IsIdentifier(string text)
+        {
+            if (text.Length == 0)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsIPv4(string text)
+        {
+            string[] parts = text.Split(new char[] { '.' });
+            if (parts.Length != 4)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < 4; i++)
+            {
+                int value;
+                if (parts[i].Length == 0 || parts[i].Length > 3 || ReadNumber("octet", parts[i], 0, 255, out value) != null)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using TftpNano.Transfer;
+using TftpNano.Update;
+
+namespace TftpNano.Boot
+{
+    /// <summary>
+    /// What the boot sequence needs from the hardware: the thin layer that only exists on the device.
+    /// </summary>
+    /// <remarks>
+    /// Everything that decides something lives in <see cref="BootSequence"/> and is tested on the host;
+    /// an implementation only performs each step and reports failures as exceptions.
+    /// </remarks>
+    public interface IBootPlatform
+    {
+        /// <summary>
+        /// Reads the settings file.
+        /// </summary>
+        /// <returns>Its text, or null when there is none.</returns>
+        string ReadSettings();
+
+        /// <summary>
+        /// Brings the network up and waits until it has an address, at most the given time.
+        /// </summary>
+        /// <param name="settings">Which network to use.</param>
+        /// <param name="timeoutMs">The longest wait.</param>
+        /// <returns>True when the network is up.</returns>
+        bool ConnectNetwork(DeviceSettings settings, int timeoutMs);
+
+        /// <summary>
+        /// Routes the configured pin functions and mounts the storage.
+        /// </summary>
+        /// <param name="settings">Which storage to use and where the releases live on it.</param>
+        /// <returns>The release storage.</returns>
+        IUpdateStorage MountStorage(DeviceSettings settings);
+
+        /// <summary>
+        /// Opens a UDP socket for the updater.
+        /// </summary>
+        /// <returns>The socket.</returns>
+        IDatagramTransport OpenTransport();
+
+        /// <summary>
+        /// Closes a socket from <see cref="OpenTransport"/>.
+        /// </summary>
+        /// <param name="transport">The socket.</param>
+        void CloseTransport(IDatagramTransport transport);
+
+        /// <summary>
+        /// Loads the release's assemblies in manifest order and calls its entry point.
+        /// </summary>
+        /// <param name="settings">Where the releases live.</param>
+        /// <param name="folder">The active release's folder inside the storage.</param>
+        /// <param name="manifest">The active release's manifest.</param>
+        void Launch(DeviceSettings settings, string folder, ReleaseManifest manifest);
+
+        /// <summary>
+        /// Writes one line to the console.
+        /// </summary>
+        /// <param name="message">The line.</param>
+        void Log(string message);
+    }
+}
