@@ -97,6 +97,14 @@ namespace nanoFramework.TestFramework
             }
         }
 
+        public static void Contains(string expected, string actual, string message = "")
+        {
+            if (actual == null || expected == null || actual.IndexOf(expected, StringComparison.Ordinal) < 0)
+            {
+                Fail("Expected '" + actual + "' to contain '" + expected + "'", message);
+            }
+        }
+
         public static void Throws(Type exceptionType, Action action, string message = "")
         {
             try

@@ -16,6 +16,14 @@ namespace TftpNano.Device.Tests
             + "4c22da610428e09c7d9658594266f5c021d0fceca08d945a12be82de4d1ece6b4c03145b5d3495d4ed5411eb878daf05fd7afc3e09ada0f1126422f590975a19"
             + "69816f48698bcbba1b4d9cae79d460d8f9f85e7975005d9bc22c4e5ac0f7c1a45d12569a62807d3b9a02e5a530e773066f453d1f5b4c2e9cf7820283f742b9d5";
 
+        /// <summary>
+        /// The test key in the form the settings file takes.
+        /// </summary>
+        public static string ModulusBase64
+        {
+            get { return new RsaPublicKey(TestBytes.FromHex(Modulus)).ToString(); }
+        }
+
         [TestMethod]
         public void ValidSignatureOfTheEmptyMessage()
         {

@@ -32,6 +32,10 @@ public class ApiGateTests
 
     private static string Folder(params string[] parts) => Path.Combine([RepositoryPaths.Root, .. parts]);
 
+    // The core as context for the projects built on it, without its assembly attributes.
+    private static IEnumerable<(string Path, string Text)> CoreSources =>
+        NanoApiGate.SourcesIn(Folder("src", "TftpNano")).Where(s => !s.Path.StartsWith("Properties", StringComparison.Ordinal));
+
     private static IEnumerable<(string Path, string Text)> NanoOnlyMembers =>
         NanoApiGate.SourcesIn(Path.Combine(AppContext.BaseDirectory, "ApiGate", "NanoOnly"));
 
@@ -44,7 +48,7 @@ public class ApiGateTests
     public void TheBootAppUsesOnlyTheNanoFrameworkApi()
     {
         IReadOnlyList<ApiViolation> violations = Gate.Check(NanoApiGate.SourcesIn(Folder("src", "TftpNano.Device")),
-            NanoApiGate.SourcesIn(Folder("src", "TftpNano")).Concat(NanoOnlyMembers));
+            CoreSources.Concat(NanoOnlyMembers));
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
     }
 
@@ -52,7 +56,7 @@ public class ApiGateTests
     public void TheDeviceTestsUseOnlyTheNanoFrameworkApi()
     {
         IReadOnlyList<ApiViolation> violations = Gate.Check(NanoApiGate.SourcesIn(Folder("tests", "TftpNano.Device.Tests")),
-            NanoApiGate.SourcesIn(Folder("src", "TftpNano")).Concat(TestFrameworkStandIn));
+            CoreSources.Concat(TestFrameworkStandIn));
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
     }
 

@@ -1,0 +1,154 @@
+using nanoFramework.TestFramework;
+using TftpNano.Boot;
+
+namespace TftpNano.Device.Tests
+{
+    /// <summary>
+    /// The boot app's settings file: what it accepts, its defaults, and each problem it reports.
+    /// </summary>
+    [TestClass]
+    public class DeviceSettingsTests
+    {
+        [TestMethod]
+        public void ReadsEverySetting()
+        {
+            DeviceSettings settings = DeviceSettings.Parse(
+                "# a comment\r\n"
+                + "server=192.168.1.10\n"
+                + "port=6969\n"
+                + "channel=/fw/stable/\n"
+                + "network=ethernet\n"
+                + "network.wait=45\n"
+                + "storage=sd-spi\n"
+                + "spi.bus=2\n"
+                + "spi.cs=4\n"
+                + "pins=18:SPI1_CLOCK, 23:SPI1_MOSI,38:SPI1_MISO\n"
+                + "root=D:\\firmware\n"
+                + "blksize=1024\n"
+                + "windowsize=2\n"
+                + "timeout=500\n"
+                + "retries=6\n"
+                + "publickey=none\n"
+                + "trial.boots=5\n"
+                + "downgrade=yes\n");
+
+            Assert.IsTrue(settings.IsValid, Join(settings.Problems));
+            Assert.AreEqual("192.168.1.10", settings.Server);
+            Assert.AreEqual(6969, settings.Port);
+            Assert.AreEqual("fw/stable", settings.Channel);
+            Assert.AreEqual((int)NetworkKind.Ethernet, (int)settings.Network);
+            Assert.AreEqual(45, settings.NetworkWaitSeconds);
+            Assert.AreEqual((int)StorageKind.SdSpi, (int)settings.Storage);
+            Assert.AreEqual(2, settings.SpiBus);
+            Assert.AreEqual(4, settings.SpiChipSelect);
+            Assert.AreEqual(3, settings.Pins.Length);
+            Assert.AreEqual(23, settings.Pins[1].Pin);
+            Assert.AreEqual("SPI1_MOSI", settings.Pins[1].Function);
+            Assert.AreEqual("D:\\firmware", settings.Root);
+            Assert.AreEqual(1024, settings.BlockSize);
+            Assert.AreEqual(2, settings.WindowSize);
+            Assert.AreEqual(500, settings.TimeoutMs);
+            Assert.AreEqual(6, settings.Retries);
+            Assert.IsNull(settings.PublicKey);
+            Assert.AreEqual(5, settings.TrialBoots);
+            Assert.IsTrue(settings.AllowDowngrade);
+        }
+
+        [TestMethod]
+        public void DefaultsStayWithinTheFirmwaresLimits()
+        {
+            DeviceSettings settings = DeviceSettings.Parse("server=10.0.0.2\n");
+            Assert.IsTrue(settings.IsValid, Join(settings.Problems));
+            Assert.AreEqual(69, settings.Port);
+            Assert.AreEqual(1468, settings.BlockSize);
+            Assert.AreEqual(4, settings.WindowSize);
+            Assert.AreEqual((int)StorageKind.InternalFlash, (int)settings.Storage);
+            Assert.AreEqual("I:\\tftpnano", settings.Root);
+            Assert.AreEqual((int)NetworkKind.Wifi, (int)settings.Network);
+            Assert.AreEqual(3, settings.TrialBoots);
+            Assert.IsFalse(settings.AllowDowngrade);
+            Assert.AreEqual(1468, settings.ToDownloadSettings().BlockSize);
+            Assert.AreEqual(4, settings.ToUpdateSettings().Download.WindowSize);
+            Assert.AreEqual("D:\\tftpnano", DeviceSettings.Parse("server=10.0.0.2\nstorage=sd-mmc\n").Root);
+        }
+
+        [TestMethod]
+        public void ReportsEachProblemWithItsLineAndKeepsTheDefault()
+        {
+            DeviceSettings settings = DeviceSettings.Parse(
+                "server=10.0.0.300\n"
+                + "blksize=1500\n"
+                + "windowsize=8\n"
+                + "storage=usb\n"
+                + "colour=blue\n"
+                + "port\n"
+                + "timeout=fast\n"
+                + "timeout=100\n"
+                + "publickey=\n"
+                + "pins=14-SDMMC1_CLOCK\n"
+                + "root=tftpnano\n"
+                + "sd.width=8\n"
+                + "network=lte\n"
+                + "downgrade=maybe\n");
+
+            string[] problems = settings.Problems;
+            Assert.AreEqual(14, problems.Length, Join(problems));
+            Assert.Contains("Line 1: server must be an IPv4 address", problems[0]);
+            Assert.Contains("Line 2: blksize must be a whole number from 8 to 1468", problems[1]);
+            Assert.Contains("Line 3: windowsize must be a whole number from 1 to 4", problems[2]);
+            Assert.Contains("Line 4: storage must be internal, sd-mmc or sd-spi", problems[3]);
+            Assert.Contains("Line 5: 'colour' is not a setting.", problems[4]);
+            Assert.Contains("Line 6: 'port' is not key=value.", problems[5]);
+            Assert.Contains("Line 7: timeout must be a whole number", problems[6]);
+            Assert.Contains("Line 8: 'timeout' is set twice.", problems[7]);
+            Assert.Contains("Line 9: publickey is empty", problems[8]);
+            Assert.Contains("Line 10: pins must be GPIO:FUNCTION pairs", problems[9]);
+            Assert.Contains("Line 11: root must be a folder with its drive", problems[10]);
+            Assert.Contains("Line 12: sd.width must be 1 or 4", problems[11]);
+            Assert.Contains("Line 13: network must be wifi or ethernet", problems[12]);
+            Assert.Contains("Line 14: downgrade must be yes or no", problems[13]);
+            Assert.AreEqual(1468, settings.BlockSize);
+            Assert.AreEqual(4, settings.WindowSize);
+            Assert.AreEqual(1000, settings.TimeoutMs);
+            Assert.AreEqual((int)StorageKind.InternalFlash, (int)settings.Storage);
+        }
+
+        [TestMethod]
+        public void SdOverSpiNeedsItsChipSelect()
+        {
+            DeviceSettings settings = DeviceSettings.Parse("server=10.0.0.2\nstorage=sd-spi\n");
+            Assert.AreEqual(1, settings.Problems.Length);
+            Assert.Contains("spi.cs", settings.Problems[0]);
+        }
+
+        [TestMethod]
+        public void AMissingFileIsAProblemNotACrash()
+        {
+            DeviceSettings settings = DeviceSettings.Parse(null);
+            Assert.IsFalse(settings.IsValid);
+            Assert.AreEqual("There is no settings file.", settings.Problems[0]);
+            Assert.AreEqual("I:\\tftpnano", settings.Root);
+        }
+
+        [TestMethod]
+        public void ReadsAPublicKey()
+        {
+            DeviceSettings settings = DeviceSettings.Parse("server=10.0.0.2\npublickey=" + RsaVerificationTests.ModulusBase64 + "\n");
+            Assert.IsTrue(settings.IsValid, Join(settings.Problems));
+            Assert.AreEqual(256, settings.PublicKey.ModulusLength);
+            DeviceSettings bad = DeviceSettings.Parse("server=10.0.0.2\npublickey=AAAA\n");
+            Assert.Contains("publickey:", bad.Problems[0]);
+        }
+
+        private static string Join(string[] lines)
+        {
+            string text = string.Empty;
+            for (int i = 0; i < lines.Length; i++)
+            {
+                text += lines[i] + " | ";
+            }
+
+            return text;
+        }
+    }
+}
