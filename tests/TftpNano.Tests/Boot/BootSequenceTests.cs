@@ -1,0 +1,185 @@
+using TftpNano.Boot;
+using TftpNano.Cli.Net;
+using TftpNano.Cli.Update;
+using TftpNano.Tests.Support;
+using TftpNano.Transfer;
+using TftpNano.Update;
+
+namespace TftpNano.Tests.Boot;
+
+/// <summary>
+/// The boot app's decisions, run on the host against the embedded server and a host folder: only the
+/// hardware steps are stood in for, each recorded.
+/// </summary>
+[Collection(nameof(ApplicationHealth))]
+public sealed class BootSequenceTests : IDisposable
+{
+    private static readonly byte[] Drivers = ReleaseLab.Content(71, 12_000);
+    private static readonly byte[] Blinky1 = ReleaseLab.Content(72, 3_000);
+    private static readonly byte[] Blinky2 = ReleaseLab.Content(73, 3_100);
+
+    private readonly ReleaseLab _lab = new();
+
+    private string Settings => $"server=127.0.0.1\nport={_lab.Server.EndPoint.Port}\nchannel={ReleaseLab.ChannelName}\n"
+        + $"publickey={File.ReadAllText(_lab.PublicKeyPath).Trim()}\ntimeout=100\n";
+
+    [Fact]
+    public void InstallsThenStartsTheNewReleaseWhichConfirmsItself()
+    {
+        _lab.Publish("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        var platform = new RecordingPlatform(_lab, Settings);
+
+        BootReport report = new BootSequence(platform).Run();
+
+        Assert.Equal(BootOutcome.Launched, report.Outcome);
+        Assert.Equal(UpdateOutcome.Installed, report.Update!.Outcome);
+        Assert.Equal("1.0", report.Version);
+        Assert.Equal((_lab.Inspect().State.Active, "1.0"), Assert.Single(platform.Launches));
+        Assert.Contains("boot: starting release 1.0 on trial (start 1 of 3): Blinky.Program.Main", platform.Lines);
+        Assert.True(ApplicationHealth.Confirm());
+        Assert.True(_lab.Inspect().State.Confirmed);
+        Assert.False(ApplicationHealth.Confirm());
+    }
+
+    [Fact]
+    public void WithoutNetworkTheTrialStillRunsOutAndTheReleaseIsRolledBack()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        _lab.Publish("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+        Assert.Equal(UpdateOutcome.Installed, _lab.Boot().Outcome);
+        int served = _lab.ServedFiles().Length;
+
+        var platform = new RecordingPlatform(_lab, Settings) { NetworkUp = false };
+        BootReport second = new BootSequence(platform).Run();
+        BootReport third = new BootSequence(platform).Run();
+        BootReport fourth = new BootSequence(platform).Run();
+
+        Assert.Equal(["2.0", "2.0", "1.0"], new[] { second.Version, third.Version, fourth.Version });
+        Assert.Equal("1.0", fourth.Update!.RolledBackTo);
+        Assert.Contains("network: not up within 30 s; the server is not asked.", platform.Lines);
+        Assert.Equal(served, _lab.ServedFiles().Length);
+        _lab.AssertActive("1.0");
+    }
+
+    [Fact]
+    public void BadSettingsSkipTheUpdateAndStartTheInstalledRelease()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        _lab.Publish("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+        var platform = new RecordingPlatform(_lab, "server=tftp.example\nwindowsize=16\n");
+
+        BootReport report = new BootSequence(platform).Run();
+
+        Assert.Equal((BootOutcome.Launched, "1.0"), (report.Outcome, report.Version));
+        Assert.Equal(UpdateOutcome.NotChecked, report.Update!.Outcome);
+        Assert.Contains("settings: Line 1: server must be an IPv4 address such as 192.168.1.10, not 'tftp.example'.", platform.Lines);
+        Assert.Contains("settings: Line 2: windowsize must be a whole number from 1 to 4, not '16'.", platform.Lines);
+        Assert.Contains("update: skipped until the settings are fixed.", platform.Lines);
+        Assert.False(platform.NetworkAsked);
+    }
+
+    [Fact]
+    public void ARefusedUpdateStartsTheInstalledRelease()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        _lab.Publish("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+        File.Delete(Path.Combine(_lab.Channel, "manifest.sig"));
+        var platform = new RecordingPlatform(_lab, Settings);
+
+        BootReport report = new BootSequence(platform).Run();
+
+        Assert.Equal((BootOutcome.Launched, "1.0", UpdateOutcome.Refused), (report.Outcome, report.Version, report.Update!.Outcome));
+        Assert.Contains(platform.Lines, l => l.StartsWith("update: The manifest is not signed", StringComparison.Ordinal));
+        Assert.True(platform.TransportClosed);
+    }
+
+    [Fact]
+    public void AStorageThatCannotBeMountedStartsNothing()
+    {
+        var platform = new RecordingPlatform(_lab, Settings) { StorageFailure = new IOException("no SD card") };
+
+        BootReport report = new BootSequence(platform).Run();
+
+        Assert.Equal(BootOutcome.NoStorage, report.Outcome);
+        Assert.Contains("storage: I:\\tftpnano cannot be used: no SD card", platform.Lines);
+        Assert.Empty(platform.Launches);
+        Assert.False(platform.NetworkAsked);
+    }
+
+    [Fact]
+    public void NothingInstalledAndNoServerIsNoRelease()
+    {
+        var platform = new RecordingPlatform(_lab, Settings) { NetworkUp = false };
+
+        BootReport report = new BootSequence(platform).Run();
+
+        Assert.Equal(BootOutcome.NoRelease, report.Outcome);
+        Assert.Contains("boot: no release is installed.", platform.Lines);
+    }
+
+    [Fact]
+    public void AReleaseOnTrialThatFailsToStartAsksForARestartAConfirmedOneDoesNot()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        var confirmed = new RecordingPlatform(_lab, Settings) { LaunchFailure = new InvalidOperationException("No assembly defines Blinky.Program.") };
+        BootReport steady = new BootSequence(confirmed).Run();
+        Assert.Equal((BootOutcome.LaunchFailed, false), (steady.Outcome, steady.RebootRecommended));
+        Assert.Contains("boot: release 1.0 failed to start: No assembly defines Blinky.Program.", confirmed.Lines);
+
+        _lab.Publish("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+        var trial = new RecordingPlatform(_lab, Settings) { LaunchFailure = new InvalidOperationException("boom") };
+        BootReport failing = new BootSequence(trial).Run();
+        Assert.Equal((BootOutcome.LaunchFailed, "2.0", true), (failing.Outcome, failing.Version, failing.RebootRecommended));
+    }
+
+    public void Dispose() => _lab.Dispose();
+
+    /// <summary>The hardware steps, done with host means and recorded.</summary>
+    private sealed class RecordingPlatform(ReleaseLab lab, string? settings) : IBootPlatform
+    {
+        public bool NetworkUp { get; init; } = true;
+
+        public Exception? StorageFailure { get; init; }
+
+        public Exception? LaunchFailure { get; init; }
+
+        public List<string> Lines { get; } = [];
+
+        public List<(string? Folder, string Version)> Launches { get; } = [];
+
+        public bool NetworkAsked { get; private set; }
+
+        public bool TransportClosed { get; private set; }
+
+        public string? ReadSettings() => settings;
+
+        public bool ConnectNetwork(DeviceSettings deviceSettings, int timeoutMs)
+        {
+            NetworkAsked = true;
+            Assert.Equal(deviceSettings.NetworkWaitSeconds * 1000, timeoutMs);
+            return NetworkUp;
+        }
+
+        public IUpdateStorage MountStorage(DeviceSettings deviceSettings) =>
+            StorageFailure is null ? new HostStorage(lab.DeviceRoot) : throw StorageFailure;
+
+        public IDatagramTransport OpenTransport() => new HostUdpTransport(System.Net.Sockets.AddressFamily.InterNetwork);
+
+        public void CloseTransport(IDatagramTransport transport)
+        {
+            ((HostUdpTransport)transport).Dispose();
+            TransportClosed = true;
+        }
+
+        public void Launch(DeviceSettings deviceSettings, string folder, ReleaseManifest manifest)
+        {
+            Launches.Add((folder, manifest.Version.ToString()));
+            if (LaunchFailure is not null)
+            {
+                throw LaunchFailure;
+            }
+        }
+
+        public void Log(string message) => Lines.Add(message);
+    }
+}
