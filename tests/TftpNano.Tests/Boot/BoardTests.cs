@@ -9,22 +9,36 @@ namespace TftpNano.Tests.Boot;
 /// </summary>
 public class BoardTests
 {
-    public static TheoryData<string, string, StorageKind, NetworkKind> Boards => new()
-    {
-        { "esp32-wrover-kit", "ESP_WROVER_KIT", StorageKind.SdMmc, NetworkKind.Wifi },
-        { "olimex-esp32-poe", "ESP32_OLIMEX", StorageKind.SdMmc, NetworkKind.Ethernet },
-        { "m5stack-core2", "M5Core2", StorageKind.SdSpi, NetworkKind.Wifi },
-        { "esp32-s3-devkitc", "ESP32_S3_ALL", StorageKind.SdMmc, NetworkKind.Wifi },
-        { "esp32-devkitc", "ESP32_REV0", StorageKind.InternalFlash, NetworkKind.Wifi },
-    };
+    private static readonly (string Board, string Target, StorageKind Storage, NetworkKind Network)[] All =
+    [
+        ("esp32-wrover-kit", "ESP_WROVER_KIT", StorageKind.SdMmc, NetworkKind.Wifi),
+        ("olimex-esp32-poe", "ESP32_OLIMEX", StorageKind.SdMmc, NetworkKind.Ethernet),
+        ("m5stack-core2", "M5Core2", StorageKind.SdSpi, NetworkKind.Wifi),
+        ("esp32-s3-devkitc", "ESP32_S3_ALL", StorageKind.SdMmc, NetworkKind.Wifi),
+        ("esp32-devkitc", "ESP32_REV0", StorageKind.InternalFlash, NetworkKind.Wifi),
+    ];
 
-    public static TheoryData<string> BoardNames => new(Boards.Select(row => (string)row[0]));
+    public static TheoryData<string, string, StorageKind, NetworkKind> Boards
+    {
+        get
+        {
+            var data = new TheoryData<string, string, StorageKind, NetworkKind>();
+            foreach ((string board, string target, StorageKind storage, NetworkKind network) in All)
+            {
+                data.Add(board, target, storage, network);
+            }
+
+            return data;
+        }
+    }
+
+    public static TheoryData<string> BoardNames => new(All.Select(b => b.Board));
 
     [Fact]
     public void EveryBoardFolderIsListed()
     {
         string[] folders = Directory.GetDirectories(Path.Combine(RepositoryPaths.Root, "boards")).Select(f => Path.GetFileName(f)!).Order().ToArray();
-        Assert.Equal(BoardNames.Select(row => (string)row[0]).Order(), folders);
+        Assert.Equal(All.Select(b => b.Board).Order(), folders);
     }
 
     [Theory]
