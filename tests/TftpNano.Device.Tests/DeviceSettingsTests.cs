@@ -57,7 +57,7 @@ namespace TftpNano.Device.Tests
         [TestMethod]
         public void DefaultsStayWithinTheFirmwaresLimits()
         {
-            DeviceSettings settings = DeviceSettings.Parse("server=10.0.0.2\n");
+            DeviceSettings settings = DeviceSettings.Parse("server=10.0.0.2\npublickey=none\n");
             Assert.IsTrue(settings.IsValid, Join(settings.Problems));
             Assert.AreEqual(69, settings.Port);
             Assert.AreEqual(1468, settings.BlockSize);
@@ -69,7 +69,7 @@ namespace TftpNano.Device.Tests
             Assert.IsFalse(settings.AllowDowngrade);
             Assert.AreEqual(1468, settings.ToDownloadSettings().BlockSize);
             Assert.AreEqual(4, settings.ToUpdateSettings().Download.WindowSize);
-            Assert.AreEqual("D:\\tftpnano", DeviceSettings.Parse("server=10.0.0.2\nstorage=sd-mmc\n").Root);
+            Assert.AreEqual("D:\\tftpnano", DeviceSettings.Parse("server=10.0.0.2\npublickey=none\nstorage=sd-mmc\n").Root);
         }
 
         [TestMethod]
@@ -116,9 +116,17 @@ namespace TftpNano.Device.Tests
         [TestMethod]
         public void SdOverSpiNeedsItsChipSelect()
         {
-            DeviceSettings settings = DeviceSettings.Parse("server=10.0.0.2\nstorage=sd-spi\n");
+            DeviceSettings settings = DeviceSettings.Parse("server=10.0.0.2\npublickey=none\nstorage=sd-spi\n");
             Assert.AreEqual(1, settings.Problems.Length);
             Assert.Contains("spi.cs", settings.Problems[0]);
+        }
+
+        [TestMethod]
+        public void AcceptingUnsignedReleasesIsAlwaysADecision()
+        {
+            DeviceSettings settings = DeviceSettings.Parse("server=10.0.0.2\n");
+            Assert.AreEqual(1, settings.Problems.Length);
+            Assert.Contains("publickey is not set", settings.Problems[0]);
         }
 
         [TestMethod]

@@ -23,7 +23,8 @@ namespace TftpNano.Boot
     /// <c>sd-mmc</c> or <c>sd-spi</c>), <c>sd.width</c> (1 or 4), <c>spi.bus</c>, <c>spi.cs</c>,
     /// <c>pins</c> (<c>GPIO:FUNCTION</c> pairs separated by commas), <c>root</c>, <c>blksize</c>,
     /// <c>windowsize</c>, <c>timeout</c> (milliseconds), <c>retries</c>, <c>publickey</c> (base64 from
-    /// <c>tftpnano keygen</c>, or <c>none</c>), <c>trial.boots</c> and <c>downgrade</c> (<c>yes</c> or <c>no</c>).
+    /// <c>tftpnano keygen</c>, or <c>none</c>; required, so that accepting unsigned releases is always a
+    /// decision), <c>trial.boots</c> and <c>downgrade</c> (<c>yes</c> or <c>no</c>).
     /// </para>
     /// </remarks>
     public sealed class DeviceSettings
@@ -428,6 +429,11 @@ namespace TftpNano.Boot
             if (Server == null && !_seen.Contains("server"))
             {
                 _problems.Add("server is not set.");
+            }
+
+            if (!_seen.Contains("publickey"))
+            {
+                _problems.Add("publickey is not set; give the content of the .pub file from tftpnano keygen, or none to accept unsigned releases.");
             }
 
             if (Storage == StorageKind.SdSpi && SpiChipSelect < 0)
