@@ -6,7 +6,7 @@ namespace TftpNano.Update
     /// <summary>
     /// Collects a small download (the manifest, its signature) into a fixed buffer.
     /// </summary>
-    internal sealed class CaptureStream : Stream
+    internal sealed class CaptureStream : WriteOnlyStream
     {
         private readonly byte[] _buffer;
         private int _count;
@@ -46,34 +46,9 @@ namespace TftpNano.Update
         }
 
         /// <inheritdoc/>
-        public override bool CanRead
-        {
-            get { return false; }
-        }
-
-        /// <inheritdoc/>
-        public override bool CanSeek
-        {
-            get { return false; }
-        }
-
-        /// <inheritdoc/>
-        public override bool CanWrite
-        {
-            get { return true; }
-        }
-
-        /// <inheritdoc/>
         public override long Length
         {
             get { return _count; }
-        }
-
-        /// <inheritdoc/>
-        public override long Position
-        {
-            get { return _count; }
-            set { throw new NotSupportedException(); }
         }
 
         /// <summary>
@@ -103,24 +78,6 @@ namespace TftpNano.Update
         /// <inheritdoc/>
         public override void Flush()
         {
-        }
-
-        /// <inheritdoc/>
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            throw new NotSupportedException();
-        }
-
-        /// <inheritdoc/>
-        public override long Seek(long offset, SeekOrigin origin)
-        {
-            throw new NotSupportedException();
-        }
-
-        /// <inheritdoc/>
-        public override void SetLength(long value)
-        {
-            throw new NotSupportedException();
         }
     }
 }

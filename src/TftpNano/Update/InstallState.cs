@@ -59,8 +59,8 @@ namespace TftpNano.Update
             text.Append("confirmed " + (Confirmed ? "yes" : "no") + "\n");
             text.Append("boots " + Boots.ToString() + "\n");
             text.Append("rejected " + (Rejected == null ? "-" : Rejected) + "\n");
-            byte[] body = Ascii(text.ToString());
-            byte[] check = Ascii("check " + Hex.Encode(Sha256.Hash(body, 0, body.Length)) + "\n");
+            byte[] body = AsciiText.GetBytes(text.ToString());
+            byte[] check = AsciiText.GetBytes("check " + Hex.Encode(Sha256.Hash(body, 0, body.Length)) + "\n");
             byte[] result = new byte[body.Length + check.Length];
             Array.Copy(body, result, body.Length);
             Array.Copy(check, 0, result, body.Length, check.Length);
@@ -157,15 +157,5 @@ namespace TftpNano.Update
             return value == "-" || value.Length == 0 ? null : value;
         }
 
-        private static byte[] Ascii(string text)
-        {
-            byte[] bytes = new byte[text.Length];
-            for (int i = 0; i < text.Length; i++)
-            {
-                bytes[i] = (byte)text[i];
-            }
-
-            return bytes;
-        }
     }
 }

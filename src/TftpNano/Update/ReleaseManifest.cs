@@ -195,14 +195,7 @@ namespace TftpNano.Update
                 text.Append("file " + file.Name + " " + file.Size.ToString() + " " + Hex.Encode(file.Sha256) + "\n");
             }
 
-            string result = text.ToString();
-            byte[] bytes = new byte[result.Length];
-            for (int i = 0; i < result.Length; i++)
-            {
-                bytes[i] = (byte)result[i];
-            }
-
-            return bytes;
+            return AsciiText.GetBytes(text.ToString());
         }
 
         /// <summary>

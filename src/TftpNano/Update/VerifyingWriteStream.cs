@@ -11,7 +11,7 @@ namespace TftpNano.Update
     /// Hashing on the way in is what lets an update check a file without reading the storage back; refusing
     /// the first byte beyond the size stops a server that sends too much before it fills the card.
     /// </remarks>
-    internal sealed class VerifyingWriteStream : Stream
+    internal sealed class VerifyingWriteStream : WriteOnlyStream
     {
         private readonly Sha256 _hash;
         private Stream _destination;
@@ -36,34 +36,9 @@ namespace TftpNano.Update
         }
 
         /// <inheritdoc/>
-        public override bool CanRead
-        {
-            get { return false; }
-        }
-
-        /// <inheritdoc/>
-        public override bool CanSeek
-        {
-            get { return false; }
-        }
-
-        /// <inheritdoc/>
-        public override bool CanWrite
-        {
-            get { return true; }
-        }
-
-        /// <inheritdoc/>
         public override long Length
         {
             get { return _written; }
-        }
-
-        /// <inheritdoc/>
-        public override long Position
-        {
-            get { return _written; }
-            set { throw new NotSupportedException(); }
         }
 
         /// <summary>
@@ -125,24 +100,6 @@ namespace TftpNano.Update
             {
                 _destination.Flush();
             }
-        }
-
-        /// <inheritdoc/>
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            throw new NotSupportedException();
-        }
-
-        /// <inheritdoc/>
-        public override long Seek(long offset, SeekOrigin origin)
-        {
-            throw new NotSupportedException();
-        }
-
-        /// <inheritdoc/>
-        public override void SetLength(long value)
-        {
-            throw new NotSupportedException();
         }
     }
 }

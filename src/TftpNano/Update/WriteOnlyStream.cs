@@ -1,0 +1,55 @@
+using System;
+using System.IO;
+
+namespace TftpNano.Update
+{
+    /// <summary>
+    /// A stream the download engine writes into and nothing reads back: the members every such
+    /// destination answers the same way.
+    /// </summary>
+    internal abstract class WriteOnlyStream : Stream
+    {
+        /// <inheritdoc/>
+        public override bool CanRead
+        {
+            get { return false; }
+        }
+
+        /// <inheritdoc/>
+        public override bool CanSeek
+        {
+            get { return false; }
+        }
+
+        /// <inheritdoc/>
+        public override bool CanWrite
+        {
+            get { return true; }
+        }
+
+        /// <inheritdoc/>
+        public override long Position
+        {
+            get { return Length; }
+            set { throw new NotSupportedException(); }
+        }
+
+        /// <inheritdoc/>
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            throw new NotSupportedException();
+        }
+
+        /// <inheritdoc/>
+        public override long Seek(long offset, SeekOrigin origin)
+        {
+            throw new NotSupportedException();
+        }
+
+        /// <inheritdoc/>
+        public override void SetLength(long value)
+        {
+            throw new NotSupportedException();
+        }
+    }
+}
