@@ -17,18 +17,6 @@ namespace nanoFramework.TestFramework
     {
     }
 
-    /// <summary>Marks a method that runs before the class's tests.</summary>
-    [AttributeUsage(AttributeTargets.Method)]
-    public sealed class SetupAttribute : Attribute
-    {
-    }
-
-    /// <summary>Marks a method that runs after the class's tests.</summary>
-    [AttributeUsage(AttributeTargets.Method)]
-    public sealed class CleanupAttribute : Attribute
-    {
-    }
-
     /// <summary>A failed assertion.</summary>
     internal sealed class AssertFailedException : Exception
     {

@@ -32,15 +32,13 @@ public class DeviceTestCases
     {
         MethodInfo method = TestMethods().Single(m => $"{m.DeclaringType!.Name}.{m.Name}" == name);
         object instance = Activator.CreateInstance(method.DeclaringType!)!;
-        MethodInfo[] all = method.DeclaringType!.GetMethods();
-        Invoke(instance, all.Where(m => m.IsDefined(typeof(SetupAttribute))));
         try
         {
-            Invoke(instance, [method]);
+            method.Invoke(instance, null);
         }
-        finally
+        catch (TargetInvocationException e) when (e.InnerException is not null)
         {
-            Invoke(instance, all.Where(m => m.IsDefined(typeof(CleanupAttribute))));
+            ExceptionDispatchInfo.Capture(e.InnerException).Throw();
         }
     }
 
@@ -59,19 +57,4 @@ public class DeviceTestCases
             .Where(m => m.IsDefined(typeof(TestMethodAttribute)))
             .OrderBy(m => m.DeclaringType!.Name, StringComparer.Ordinal)
             .ThenBy(m => m.Name, StringComparer.Ordinal);
-
-    private static void Invoke(object instance, IEnumerable<MethodInfo> methods)
-    {
-        foreach (MethodInfo method in methods)
-        {
-            try
-            {
-                method.Invoke(method.IsStatic ? null : instance, null);
-            }
-            catch (TargetInvocationException e) when (e.InnerException is not null)
-            {
-                ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-            }
-        }
-    }
 }
