@@ -27,6 +27,7 @@ namespace TftpNano.Device.Tests
                 + "blksize=1024\n"
                 + "windowsize=2\n"
                 + "timeout=500\n"
+                + "server.timeout=3\n"
                 + "retries=6\n"
                 + "publickey=none\n"
                 + "trial.boots=5\n"
@@ -48,6 +49,8 @@ namespace TftpNano.Device.Tests
             Assert.AreEqual(1024, settings.BlockSize);
             Assert.AreEqual(2, settings.WindowSize);
             Assert.AreEqual(500, settings.TimeoutMs);
+            Assert.AreEqual(3, settings.ServerTimeoutSeconds);
+            Assert.AreEqual(3, settings.ToDownloadSettings().ServerTimeoutSeconds);
             Assert.AreEqual(6, settings.Retries);
             Assert.IsNull(settings.PublicKey);
             Assert.AreEqual(5, settings.TrialBoots);
@@ -66,6 +69,7 @@ namespace TftpNano.Device.Tests
             Assert.AreEqual("I:\\tftpnano", settings.Root);
             Assert.AreEqual((int)NetworkKind.Wifi, (int)settings.Network);
             Assert.AreEqual(3, settings.TrialBoots);
+            Assert.AreEqual(1, settings.ServerTimeoutSeconds);
             Assert.IsFalse(settings.AllowDowngrade);
             Assert.AreEqual(1468, settings.ToDownloadSettings().BlockSize);
             Assert.AreEqual(4, settings.ToUpdateSettings().Download.WindowSize);

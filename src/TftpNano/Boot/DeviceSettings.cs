@@ -22,7 +22,7 @@ namespace TftpNano.Boot
     /// (<c>wifi</c> or <c>ethernet</c>), <c>network.wait</c> (seconds), <c>storage</c> (<c>internal</c>,
     /// <c>sd-mmc</c> or <c>sd-spi</c>), <c>sd.width</c> (1 or 4), <c>spi.bus</c>, <c>spi.cs</c>,
     /// <c>pins</c> (<c>GPIO:FUNCTION</c> pairs separated by commas), <c>root</c>, <c>blksize</c>,
-    /// <c>windowsize</c>, <c>timeout</c> (milliseconds), <c>retries</c>, <c>publickey</c> (base64 from
+    /// <c>windowsize</c>, <c>timeout</c> (milliseconds), <c>server.timeout</c> (seconds), <c>retries</c>, <c>publickey</c> (base64 from
     /// <c>tftpnano keygen</c>, or <c>none</c>; required, so that accepting unsigned releases is always a
     /// decision), <c>trial.boots</c> and <c>downgrade</c> (<c>yes</c> or <c>no</c>).
     /// </para>
@@ -62,6 +62,7 @@ namespace TftpNano.Boot
             BlockSize = MaxBlockSize;
             WindowSize = MaxWindowSize;
             TimeoutMs = 1000;
+            ServerTimeoutSeconds = 1;
             Retries = 10;
             TrialBoots = UpdateSettings.DefaultMaxTrialBoots;
         }
@@ -110,6 +111,12 @@ namespace TftpNano.Boot
 
         /// <summary>Gets the first retransmission timeout in milliseconds.</summary>
         public int TimeoutMs { get; private set; }
+
+        /// <summary>
+        /// Gets the timeout, in seconds, the server is asked to wait before it resends (RFC 2349). Raise
+        /// it when writing and hashing a window on the device takes longer than the server waits.
+        /// </summary>
+        public int ServerTimeoutSeconds { get; private set; }
 
         /// <summary>Gets the timeouts in a row after which a transfer gives up.</summary>
         public int Retries { get; private set; }
@@ -196,6 +203,7 @@ namespace TftpNano.Boot
             download.BlockSize = BlockSize;
             download.WindowSize = WindowSize;
             download.InitialTimeoutMs = TimeoutMs;
+            download.ServerTimeoutSeconds = ServerTimeoutSeconds;
             download.MaxRetries = Retries;
             return download;
         }
@@ -297,6 +305,8 @@ namespace TftpNano.Boot
                     return ApplyNumber(key, value, 1, MaxWindowSize);
                 case "timeout":
                     return ApplyNumber(key, value, 10, 10000);
+                case "server.timeout":
+                    return ApplyNumber(key, value, 1, 255);
                 case "retries":
                     return ApplyNumber(key, value, 1, 50);
                 case "publickey":
@@ -347,6 +357,9 @@ namespace TftpNano.Boot
                     break;
                 case "timeout":
                     TimeoutMs = number;
+                    break;
+                case "server.timeout":
+                    ServerTimeoutSeconds = number;
                     break;
                 case "retries":
                     Retries = number;
