@@ -304,10 +304,11 @@ namespace TftpNano.Update
         {
             Say("Fetching " + RemotePath(file.Name) + " (" + file.Size.ToString() + " bytes).");
             Stream destination = _store.Storage.CreateFile(ReleaseStore.PathOf(staging, file.Name));
+            TftpDownload download = new TftpDownload(_transport, _settings.Download);
             try
             {
                 _verifier.Begin(destination, file.Size);
-                new TftpDownload(_transport, _settings.Download).Run(_settings.Server, RemotePath(file.Name), _verifier);
+                download.Run(_settings.Server, RemotePath(file.Name), _verifier);
                 destination.Flush();
             }
             catch (TftpException e)
@@ -331,6 +332,11 @@ namespace TftpNano.Update
                 destination.Close();
             }
 
+            // The counters that tell a slow or lossy link, or a window too large for the device, apart.
+            TftpTransferStatistics statistics = download.Statistics;
+            Say("Received '" + file.Name + "': " + statistics.BlocksWritten.ToString() + " blocks of " + download.BlockSize.ToString()
+                + ", window " + download.WindowSize.ToString() + ", " + statistics.DuplicateBlocks.ToString() + " duplicates, "
+                + statistics.Timeouts.ToString() + " timeouts.");
             CheckReceived(file, _verifier.Length);
         }
 
