@@ -204,8 +204,8 @@ namespace TftpNano.Update
                 }
             }
 
-            string rejected = _store.State.Rejected;
-            if (rejected != null && ReleaseVersion.TryParse(rejected) != null && offered.Version.CompareTo(ReleaseVersion.TryParse(rejected)) == 0)
+            ReleaseVersion rejected = _store.State.Rejected == null ? null : ReleaseVersion.TryParse(_store.State.Rejected);
+            if (rejected != null && offered.Version.CompareTo(rejected) == 0)
             {
                 result.Outcome = UpdateOutcome.Skipped;
                 result.Message = "Release " + version + " was rolled back on this device and is not installed again.";
