@@ -33,7 +33,7 @@ internal static class UpdateCommand
             UpdateSettings settings = UpdateRunner.Settings(TftpUrl.Parse(parse.GetValue(channel)!),
                 keyPath is null ? null : SigningKey.ReadPublic(keyPath), parse.GetValue(downgrade), parse.GetValue(trialBoots));
             Action<string>? log = parse.GetValue(verbose) ? message => Console.Error.WriteLine(message) : null;
-            (UpdateResult result, bool confirmed) = UpdateRunner.Run(settings, parse.GetValue(root)!, parse.GetValue(confirm), log);
+            (UpdateResult result, bool confirmed) = UpdateRunner.Run(settings, new HostStorage(parse.GetValue(root)!), parse.GetValue(confirm), log);
             foreach (string line in UpdateRunner.Describe(result, confirmed))
             {
                 Console.WriteLine(line);

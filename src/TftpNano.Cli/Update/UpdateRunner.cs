@@ -13,21 +13,21 @@ internal static class UpdateRunner
     /// Runs the updater once (one simulated boot), then optionally confirms the active release.
     /// </summary>
     /// <param name="settings">Server, channel, key and policy.</param>
-    /// <param name="root">The host folder standing in for the SD card.</param>
+    /// <param name="storage">The storage standing in for the SD card, usually a <see cref="HostStorage"/>.</param>
     /// <param name="confirm">Whether the application confirms a healthy start afterwards.</param>
     /// <param name="log">Receives each step, or null.</param>
     /// <returns>What the updater did, and whether a confirmation was recorded.</returns>
-    public static (UpdateResult Result, bool Confirmed) Run(UpdateSettings settings, string root, bool confirm, Action<string>? log)
+    public static (UpdateResult Result, bool Confirmed) Run(UpdateSettings settings, IUpdateStorage storage, bool confirm, Action<string>? log)
     {
-        using var transport = new HostUdpTransport(((System.Net.IPEndPoint)settings.Server).AddressFamily);
-        var updater = new FirmwareUpdater(new HostStorage(root), transport, settings);
+        using var transport = new HostUdpTransport(settings.Server.AddressFamily);
+        var updater = new FirmwareUpdater(storage, transport, settings);
         if (log is not null)
         {
             updater.Log += message => log(message);
         }
 
         UpdateResult result = updater.Run();
-        bool confirmed = confirm && updater.Store.ActiveManifest is not null && updater.Store.Confirm();
+        bool confirmed = confirm && updater.Store.Confirm();
         return (result, confirmed);
     }
 

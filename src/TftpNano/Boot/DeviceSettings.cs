@@ -374,21 +374,13 @@ namespace TftpNano.Boot
 
         private static string ReadNumber(string key, string value, int min, int max, out int number)
         {
-            number = 0;
-            int parsed = 0;
-            bool digits = value.Length > 0 && value.Length <= 6;
-            for (int i = 0; digits && i < value.Length; i++)
-            {
-                digits = value[i] >= '0' && value[i] <= '9';
-                parsed = (parsed * 10) + (value[i] - '0');
-            }
-
-            if (!digits || parsed < min || parsed > max)
+            long parsed = DecimalText.Parse(value, 0, 6);
+            number = (int)parsed;
+            if (parsed < min || parsed > max)
             {
                 return key + " must be a whole number from " + min.ToString() + " to " + max.ToString() + ", not '" + value + "'.";
             }
 
-            number = parsed;
             return null;
         }
 

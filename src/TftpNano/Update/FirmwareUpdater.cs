@@ -30,14 +30,11 @@ namespace TftpNano.Update
         /// </summary>
         public const int MaxSignatureLength = RsaPublicKey.MaximumBits / 8;
 
-        private const int CopyBufferLength = 2048;
-
         private readonly ReleaseStore _store;
         private readonly IDatagramTransport _transport;
         private readonly UpdateSettings _settings;
         private readonly VerifyingWriteStream _verifier;
         private readonly byte[] _digest;
-        private byte[] _copyBuffer;
 
         /// <summary>
         /// Creates an updater.
@@ -358,57 +355,27 @@ namespace TftpNano.Update
         // damaged, so that the caller fetches it instead.
         private bool CopyUnchanged(ReleaseFile file, string staging)
         {
-            if (_copyBuffer == null)
-            {
-                _copyBuffer = new byte[CopyBufferLength];
-            }
-
             string source = ReleaseStore.PathOf(_store.State.Active, file.Name);
             if (!_store.Storage.FileExists(source))
             {
                 return false;
             }
 
-            Stream input = _store.Storage.OpenRead(source);
+            string problem;
             Stream output = _store.Storage.CreateFile(ReleaseStore.PathOf(staging, file.Name));
-            bool intact;
             try
             {
-                _verifier.Begin(output, file.Size);
-                int read;
-                while ((read = input.Read(_copyBuffer, 0, _copyBuffer.Length)) > 0)
-                {
-                    _verifier.Write(_copyBuffer, 0, read);
-                }
-
-                output.Flush();
-                intact = _verifier.Length == file.Size && _verifier.Matches(file.Sha256, _digest);
-            }
-            catch (IOException)
-            {
-                if (!_verifier.Overflowed)
-                {
-                    throw;
-                }
-
-                intact = false;
+                problem = _store.CheckFile(source, file, output);
             }
             finally
             {
                 output.Close();
-                input.Close();
             }
 
-            if (!intact)
-            {
-                Say("The installed copy of '" + file.Name + "' is damaged; fetching it instead.");
-            }
-            else
-            {
-                Say("Copied unchanged '" + file.Name + "'.");
-            }
-
-            return intact;
+            Say(problem == null
+                ? "Copied unchanged '" + file.Name + "'."
+                : "The installed copy of '" + file.Name + "' is damaged (" + problem + "); fetching it instead.");
+            return problem == null;
         }
 
         private string RemotePath(string name)

@@ -115,9 +115,9 @@ namespace TftpNano.Update
             }
 
             InstallState state = new InstallState();
-            long sequence;
-            int boots;
-            if (!long.TryParse(Value(lines[1], "sequence"), out sequence) || !int.TryParse(Value(lines[5], "boots"), out boots))
+            long sequence = DecimalText.Parse(Value(lines[1], "sequence"), 0, 18);
+            long boots = DecimalText.Parse(Value(lines[5], "boots"), 0, 9);
+            if (sequence < 0 || boots < 0)
             {
                 return null;
             }
@@ -126,7 +126,7 @@ namespace TftpNano.Update
             state.Active = Optional(Value(lines[2], "active"));
             state.Previous = Optional(Value(lines[3], "previous"));
             state.Confirmed = Value(lines[4], "confirmed") == "yes";
-            state.Boots = boots;
+            state.Boots = (int)boots;
             state.Rejected = Optional(Value(lines[6], "rejected"));
             return state;
         }

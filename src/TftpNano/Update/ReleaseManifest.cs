@@ -283,9 +283,8 @@ namespace TftpNano.Update
                 throw new UpdateException(UpdateFailure.InvalidFileName, where + problem);
             }
 
-            long size;
-            if (fields[2].Length == 0 || fields[2].Length > 12 || fields[2][0] < '0' || fields[2][0] > '9'
-                || !long.TryParse(fields[2], out size))
+            long size = DecimalText.Parse(fields[2], 0, 12);
+            if (size < 0)
             {
                 throw Invalid(where + "'" + fields[2] + "' is not a file size.");
             }

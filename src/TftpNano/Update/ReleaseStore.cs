@@ -1,4 +1,5 @@
 using System.IO;
+using TftpNano.Security;
 
 namespace TftpNano.Update
 {
@@ -30,10 +31,16 @@ namespace TftpNano.Update
         private const string NewStateFile = "state.new";
         private const string ReleaseFolderPrefix = "r";
         private const int MaxStateLength = 1024;
+        private const int CheckBufferLength = 2048;
 
         private readonly IUpdateStorage _storage;
         private InstallState _state;
         private ReleaseManifest _activeManifest;
+
+        // Allocated on the first check, then reused for every file.
+        private VerifyingWriteStream _check;
+        private byte[] _checkBuffer;
+        private byte[] _checkDigest;
 
         /// <summary>
         /// Opens the releases in a storage; call <see cref="Recover"/> before anything else.
@@ -276,45 +283,62 @@ namespace TftpNano.Update
                 return "No release is installed.";
             }
 
-            VerifyingWriteStream check = new VerifyingWriteStream();
-            byte[] buffer = new byte[2048];
-            byte[] digest = new byte[32];
             for (int i = 0; i < _activeManifest.Files.Length; i++)
             {
                 ReleaseFile file = _activeManifest.Files[i];
-                string path = PathOf(_state.Active, file.Name);
-                if (!_storage.FileExists(path))
+                string problem = CheckFile(PathOf(_state.Active, file.Name), file, null);
+                if (problem != null)
                 {
-                    return "'" + file.Name + "' is missing.";
-                }
-
-                check.Begin(null, long.MaxValue);
-                Stream source = _storage.OpenRead(path);
-                try
-                {
-                    int read;
-                    while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
-                    {
-                        check.Write(buffer, 0, read);
-                    }
-                }
-                finally
-                {
-                    source.Close();
-                }
-
-                if (check.Length != file.Size)
-                {
-                    return "'" + file.Name + "' has " + check.Length.ToString() + " bytes instead of " + file.Size.ToString() + ".";
-                }
-
-                if (!check.Matches(file.Sha256, digest))
-                {
-                    return "'" + file.Name + "' does not match its SHA-256.";
+                    return problem;
                 }
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// Reads a file through SHA-256, copying it on the way when a destination is given.
+        /// </summary>
+        /// <param name="path">The file's path.</param>
+        /// <param name="file">The manifest entry it must match.</param>
+        /// <param name="copyTo">Where to copy it, or null to only check it.</param>
+        /// <returns>Null when the file has the size and SHA-256 of its entry, otherwise what differs.</returns>
+        public string CheckFile(string path, ReleaseFile file, Stream copyTo)
+        {
+            if (!_storage.FileExists(path))
+            {
+                return "'" + file.Name + "' is missing.";
+            }
+
+            if (_check == null)
+            {
+                _check = new VerifyingWriteStream();
+                _checkBuffer = new byte[CheckBufferLength];
+                _checkDigest = new byte[Sha256.HashLength];
+            }
+
+            _check.Begin(copyTo, long.MaxValue);
+            Stream source = _storage.OpenRead(path);
+            try
+            {
+                int read;
+                while ((read = source.Read(_checkBuffer, 0, _checkBuffer.Length)) > 0)
+                {
+                    _check.Write(_checkBuffer, 0, read);
+                }
+            }
+            finally
+            {
+                source.Close();
+            }
+
+            _check.Flush();
+            if (_check.Length != file.Size)
+            {
+                return "'" + file.Name + "' has " + _check.Length.ToString() + " bytes instead of " + file.Size.ToString() + ".";
+            }
+
+            return _check.Matches(file.Sha256, _checkDigest) ? null : "'" + file.Name + "' does not match its SHA-256.";
         }
 
         /// <summary>
@@ -447,24 +471,7 @@ namespace TftpNano.Update
         // The number of a release folder ("r12" is 12), or -1 for any other name.
         private static long ParseFolderNumber(string folder)
         {
-            if (folder == null || folder.Length < 2 || folder.Length > 19 || folder[0] != 'r')
-            {
-                return -1;
-            }
-
-            long number = 0;
-            for (int i = 1; i < folder.Length; i++)
-            {
-                char c = folder[i];
-                if (c < '0' || c > '9')
-                {
-                    return -1;
-                }
-
-                number = (number * 10) + (c - '0');
-            }
-
-            return number;
+            return folder != null && folder.Length > 1 && folder[0] == 'r' ? DecimalText.Parse(folder, 1, 18) : -1;
         }
     }
 }

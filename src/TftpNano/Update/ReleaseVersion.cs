@@ -42,25 +42,13 @@ namespace TftpNano.Update
             int[] parts = new int[MaxParts];
             for (int i = 0; i < pieces.Length; i++)
             {
-                string piece = pieces[i];
-                if (piece.Length == 0 || piece.Length > MaxPartDigits)
+                long value = DecimalText.Parse(pieces[i], 0, MaxPartDigits);
+                if (value < 0)
                 {
                     return null;
                 }
 
-                int value = 0;
-                for (int j = 0; j < piece.Length; j++)
-                {
-                    char c = piece[j];
-                    if (c < '0' || c > '9')
-                    {
-                        return null;
-                    }
-
-                    value = (value * 10) + (c - '0');
-                }
-
-                parts[i] = value;
+                parts[i] = (int)value;
             }
 
             return new ReleaseVersion(parts, text);

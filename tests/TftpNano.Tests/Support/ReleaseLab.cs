@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using TftpNano.Cli.Net;
 using TftpNano.Cli.Server;
 using TftpNano.Cli.Update;
 using TftpNano.Security;
@@ -80,18 +79,8 @@ internal sealed class ReleaseLab : IDisposable
     };
 
     /// <summary>One boot of the device: the updater, then optionally the application's confirmation.</summary>
-    public UpdateResult Boot(bool confirm = false, UpdateSettings? settings = null, IUpdateStorage? storage = null)
-    {
-        using var transport = new HostUdpTransport(Server.EndPoint.AddressFamily);
-        var updater = new FirmwareUpdater(storage ?? new HostStorage(DeviceRoot), transport, settings ?? Settings());
-        UpdateResult result = updater.Run();
-        if (confirm)
-        {
-            updater.Store.Confirm();
-        }
-
-        return result;
-    }
+    public UpdateResult Boot(bool confirm = false, UpdateSettings? settings = null, IUpdateStorage? storage = null) =>
+        UpdateRunner.Run(settings ?? Settings(), storage ?? new HostStorage(DeviceRoot), confirm, log: null).Result;
 
     /// <summary>Installs and confirms a release, asserting that it worked.</summary>
     public void Install(string version, params (string Name, byte[] Content)[] files)
