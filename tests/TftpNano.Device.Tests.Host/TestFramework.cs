@@ -93,7 +93,9 @@ namespace nanoFramework.TestFramework
             }
         }
 
-        public static void Throws(Type exceptionType, Action action, string message = "")
+        // Exact type, as nanoFramework.TestFramework 3.0.77 checks it: a derived exception fails there
+        // ("Threw exception ArgumentException, but exception Exception was expected"), so it fails here.
+        public static void ThrowsException(Type exceptionType, Action action, string message = "")
         {
             try
             {
@@ -101,9 +103,9 @@ namespace nanoFramework.TestFramework
             }
             catch (Exception e)
             {
-                if (!exceptionType.IsInstanceOfType(e))
+                if (e.GetType() != exceptionType)
                 {
-                    Fail("Expected " + exceptionType.Name + ", got " + e.GetType().Name + ": " + e.Message, message);
+                    Fail("Threw exception " + e.GetType().Name + ", but exception " + exceptionType.Name + " was expected: " + e.Message, message);
                 }
 
                 return;

@@ -130,14 +130,14 @@ namespace TftpNano.Device.Tests
         [TestMethod]
         public void WeakOrMalformedKeysAreRefused()
         {
-            Assert.Throws(typeof(System.ArgumentException), delegate { new RsaPublicKey(new byte[128]); });
+            Assert.ThrowsException(typeof(System.ArgumentException), delegate { new RsaPublicKey(new byte[128]); });
             byte[] even = TestBytes.FromHex(Modulus);
             even[even.Length - 1] &= 0xFE;
-            Assert.Throws(typeof(System.ArgumentException), delegate { new RsaPublicKey(even); });
+            Assert.ThrowsException(typeof(System.ArgumentException), delegate { new RsaPublicKey(even); });
             byte[] short2047 = TestBytes.FromHex(Modulus);
             short2047[0] = 0x7F;
-            Assert.Throws(typeof(System.ArgumentException), delegate { new RsaPublicKey(short2047); });
-            Assert.Throws(typeof(System.ArgumentException), delegate { RsaPublicKey.Parse("not base64!"); });
+            Assert.ThrowsException(typeof(System.ArgumentException), delegate { new RsaPublicKey(short2047); });
+            Assert.ThrowsException(typeof(System.ArgumentException), delegate { RsaPublicKey.Parse("not base64!"); });
         }
 
         [TestMethod]
@@ -148,6 +148,46 @@ namespace TftpNano.Device.Tests
             RsaPublicKey again = RsaPublicKey.Parse(" " + key.ToString() + "\n");
             Assert.AreEqual(key.ToString(), again.ToString());
             Assert.IsTrue(Verify("4d657373616765", MessageSignature));
+        }
+
+        [TestMethod]
+        public void TheTextFormIsStrictBase64OnEveryRuntime()
+        {
+            // nanoFramework's Convert.FromBase64String throws System.Exception where desktop .NET throws
+            // FormatException, and both accept white space inside: each malformed form must give the same
+            // ArgumentException on a device as on the host.
+            string text = ModulusBase64;
+            Assert.AreEqual(344, text.Length);
+            Assert.IsTrue(text.EndsWith("=="), "256 bytes end in two padding characters");
+            Assert.AreEqual(text, RsaPublicKey.Parse(text).ToString());
+
+            string[] malformed = new string[]
+            {
+                "",
+                "not base64!",
+                text.Substring(0, 100) + " " + text.Substring(100),
+                text.Substring(0, 100) + "\n" + text.Substring(100),
+                text.Substring(0, 342),
+                text.Substring(0, 343),
+                text.Substring(0, 100) + "-" + text.Substring(101),
+                text.Substring(0, 100) + "_" + text.Substring(101),
+                text.Substring(0, 100) + "=" + text.Substring(101),
+                text.Substring(0, 341) + NextSextet(text[341]) + "==",
+                text.Substring(0, 340) + "====",
+            };
+            for (int i = 0; i < malformed.Length; i++)
+            {
+                string key = malformed[i];
+                Assert.ThrowsException(typeof(System.ArgumentException), delegate { RsaPublicKey.Parse(key); }, "malformed form " + i.ToString());
+            }
+        }
+
+        // The next character of the base64 alphabet: it differs from c in its lowest bit, which the last
+        // character of a two-'=' group leaves as padding, so it must be zero.
+        private static string NextSextet(char c)
+        {
+            const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            return Alphabet[Alphabet.IndexOf(c) ^ 1].ToString();
         }
 
         private const string MessageSignature =

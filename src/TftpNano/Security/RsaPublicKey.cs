@@ -90,12 +90,8 @@ namespace TftpNano.Security
                 throw new ArgumentNullException("text");
             }
 
-            byte[] modulus;
-            try
-            {
-                modulus = Convert.FromBase64String(text.Trim());
-            }
-            catch (FormatException)
+            byte[] modulus = Base64.Decode(text.Trim());
+            if (modulus == null)
             {
                 throw new ArgumentException("The public key is not base64 text.", "text");
             }

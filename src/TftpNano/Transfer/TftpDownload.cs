@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Net;
+using System.Threading;
 using TftpNano.Protocol;
 
 namespace TftpNano.Transfer
@@ -65,7 +66,9 @@ namespace TftpNano.Transfer
         private bool _awaitingRttSample;
         private bool _dataPhaseMeasured;
         private int _consecutiveTimeouts;
-        private volatile bool _cancelRequested;
+        // 1 once Cancel was called. An int read and written through Interlocked, because nanoFramework's
+        // mscorlib has no IsVolatile: a volatile field does not compile there.
+        private int _cancelRequested;
 
         /// <summary>
         /// Creates a download over the given transport.
@@ -128,7 +131,7 @@ namespace TftpNano.Transfer
         /// </summary>
         public void Cancel()
         {
-            _cancelRequested = true;
+            Interlocked.Exchange(ref _cancelRequested, 1);
         }
 
         /// <summary>
@@ -178,7 +181,7 @@ namespace TftpNano.Transfer
             _staleHorizon = 0;
             _consecutiveTimeouts = 0;
             _dataPhaseMeasured = false;
-            _cancelRequested = false;
+            Interlocked.Exchange(ref _cancelRequested, 0);
             _transferSize = -1;
 
             SendRequest(_settings.UseOptions);
@@ -258,7 +261,7 @@ namespace TftpNano.Transfer
         {
             while (true)
             {
-                if (_cancelRequested)
+                if (Interlocked.CompareExchange(ref _cancelRequested, 0, 0) == 1)
                 {
                     throw Abort(TftpFailure.Canceled, TftpErrorCode.NotDefined, "The transfer was cancelled.", null);
                 }

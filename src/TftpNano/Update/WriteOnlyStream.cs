@@ -40,6 +40,15 @@ namespace TftpNano.Update
             throw new NotSupportedException();
         }
 
+#if NANOFRAMEWORK_1_0
+        /// <inheritdoc/>
+        /// <remarks>Abstract in nanoFramework's System.IO.Streams; desktop .NET has no SpanByte.</remarks>
+        public override int Read(SpanByte buffer)
+        {
+            throw new NotSupportedException();
+        }
+
+#endif
         /// <inheritdoc/>
         public override long Seek(long offset, SeekOrigin origin)
         {
