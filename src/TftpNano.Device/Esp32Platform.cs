@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Net.Sockets;
 using System.Threading;
+using nanoFramework.Hardware.Esp32;
 using nanoFramework.Networking;
 using nanoFramework.System.IO.FileSystem;
 using TftpNano.Boot;
@@ -39,7 +40,13 @@ namespace TftpNano.Device
         /// <inheritdoc/>
         public IUpdateStorage MountStorage(DeviceSettings settings)
         {
-            PinRouting.Apply(settings.Pins);
+            // The settings parser already mapped each name to its DeviceFunction value: a .pe keeps no
+            // enum member names, so the name cannot be looked up here.
+            for (int i = 0; i < settings.Pins.Length; i++)
+            {
+                Configuration.SetPinFunction(settings.Pins[i].Pin, (DeviceFunction)settings.Pins[i].FunctionValue);
+            }
+
             if (settings.Storage == StorageKind.SdMmc)
             {
                 SDCardMmcParameters mmc = new SDCardMmcParameters();

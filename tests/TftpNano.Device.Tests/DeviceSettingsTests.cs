@@ -58,6 +58,28 @@ namespace TftpNano.Device.Tests
         }
 
         [TestMethod]
+        public void PinNamesBecomeDeviceFunctionValuesWhenParsed()
+        {
+            // A .pe keeps no enum member names, so the device cannot look DeviceFunction up by name: the
+            // parser maps each name to its value (nanoFramework.Hardware.Esp32 1.6.40) or reports it.
+            DeviceSettings settings = DeviceSettings.Parse("server=10.0.0.2\npublickey=none\npins=14:SDMMC1_CLOCK,15:SDMMC1_COMMAND,13:SDMMC1_D3,22:I2C1_CLOCK,5:SPI2_MISO\n");
+            Assert.IsTrue(settings.IsValid, Join(settings.Problems));
+            Assert.AreEqual(5, settings.Pins.Length);
+            Assert.AreEqual(0x080100, settings.Pins[0].FunctionValue);
+            Assert.AreEqual(0x080101, settings.Pins[1].FunctionValue);
+            Assert.AreEqual(0x080105, settings.Pins[2].FunctionValue);
+            Assert.AreEqual(0x020101, settings.Pins[3].FunctionValue);
+            Assert.AreEqual(0x010201, settings.Pins[4].FunctionValue);
+            Assert.AreEqual(13, settings.Pins[2].Pin);
+
+            DeviceSettings typo = DeviceSettings.Parse("server=10.0.0.2\npublickey=none\npins=14:SDMMC1_CLOCK,15:SDMMC1_CMD\n");
+            Assert.AreEqual(1, typo.Problems.Length, Join(typo.Problems));
+            Assert.Contains("Line 3: pins: 'SDMMC1_CMD' is not a function the boot app routes", typo.Problems[0]);
+            Assert.AreEqual(0, typo.Pins.Length, "nothing is routed from a line with an error");
+            Assert.AreEqual(-1, Esp32DeviceFunctions.ValueOf("sdmmc1_clock"), "names are exact, as the enum spells them");
+        }
+
+        [TestMethod]
         public void DefaultsStayWithinTheFirmwaresLimits()
         {
             DeviceSettings settings = DeviceSettings.Parse("server=10.0.0.2\npublickey=none\n");

@@ -422,7 +422,13 @@ namespace TftpNano.Boot
                     return "pins must be GPIO:FUNCTION pairs separated by commas (such as 14:SDMMC1_CLOCK), not '" + pair + "'.";
                 }
 
-                pins[i] = new PinFunction(pin, function);
+                int functionValue = Esp32DeviceFunctions.ValueOf(function);
+                if (functionValue < 0)
+                {
+                    return "pins: '" + function + "' is not a function the boot app routes; it routes SPIn_MOSI, SPIn_MISO, SPIn_CLOCK, I2Cn_DATA, I2Cn_CLOCK and SDMMCn_CLOCK, SDMMCn_COMMAND, SDMMCn_D0 to SDMMCn_D3 (n = 1 or 2).";
+                }
+
+                pins[i] = new PinFunction(pin, function, functionValue);
             }
 
             Pins = pins;

@@ -9,11 +9,13 @@ namespace TftpNano.Boot
         /// Creates an assignment.
         /// </summary>
         /// <param name="pin">The GPIO number.</param>
-        /// <param name="function">The name of a <c>nanoFramework.Hardware.Esp32.DeviceFunction</c> member, for example <c>SDMMC1_CLOCK</c>.</param>
-        public PinFunction(int pin, string function)
+        /// <param name="function">The name of the function, as <see cref="Esp32DeviceFunctions"/> lists it, such as <c>SDMMC1_CLOCK</c>.</param>
+        /// <param name="functionValue">Its <c>nanoFramework.Hardware.Esp32.DeviceFunction</c> value.</param>
+        public PinFunction(int pin, string function, int functionValue)
         {
             Pin = pin;
             Function = function;
+            FunctionValue = functionValue;
         }
 
         /// <summary>
@@ -22,8 +24,13 @@ namespace TftpNano.Boot
         public int Pin { get; }
 
         /// <summary>
-        /// Gets the name of the device function.
+        /// Gets the name of the function, for messages.
         /// </summary>
         public string Function { get; }
+
+        /// <summary>
+        /// Gets the <c>nanoFramework.Hardware.Esp32.DeviceFunction</c> value to route.
+        /// </summary>
+        public int FunctionValue { get; }
     }
 }

@@ -6,9 +6,9 @@ using TftpNano.Tests.Support;
 namespace TftpNano.Tests.DeviceProjects;
 
 /// <summary>
-/// The nanoFramework projects cannot be built here, so their files are checked against each other:
-/// sources against nfproj, packages against references, versions against the pinned list, projects
-/// against the solution.
+/// The nanoFramework projects' files against each other: sources against nfproj, packages against
+/// references, versions against the README's pinned table, projects against the solution. What the
+/// kit's build makes of them is <see cref="DeviceBuildTests"/>' part.
 /// </summary>
 public partial class DeviceProjectTests
 {
@@ -16,12 +16,7 @@ public partial class DeviceProjectTests
     private static readonly string[] CSharpProjectTypes = ["{FAE04EC0-301F-11D3-BF4B-00C04F79EFBC}", "{9A19103F-16F7-4668-BE54-9A1E7A4F7556}"];
     private static readonly XNamespace MsBuild = "http://schemas.microsoft.com/developer/msbuild/2003";
 
-    public static TheoryData<string> NanoProjects => new()
-    {
-        "src/TftpNano/TftpNano.nfproj",
-        "src/TftpNano.Device/TftpNano.Device.nfproj",
-        "tests/TftpNano.Device.Tests/TftpNano.Device.Tests.nfproj",
-    };
+    public static TheoryData<string> NanoProjects => new(DeviceBuild.Projects);
 
     [Theory]
     [MemberData(nameof(NanoProjects))]
@@ -44,7 +39,7 @@ public partial class DeviceProjectTests
     public void EveryPackageIsPinnedAndReferencedAtItsVersion(string project)
     {
         (XDocument document, string folder) = Load(project);
-        Dictionary<string, string> pinned = PinnedPackages();
+        Dictionary<string, PinnedPackage> pinned = PinnedPackages();
         XElement[] packages = XDocument.Load(Path.Combine(folder, "packages.config")).Root!.Elements("package").ToArray();
         Assert.Contains(packages, p => (string)p.Attribute("id")! == "nanoFramework.CoreLibrary");
         Assert.Contains(document.Descendants(MsBuild + "None"), n => (string)n.Attribute("Include")! == "packages.config");
@@ -57,8 +52,8 @@ public partial class DeviceProjectTests
         {
             string id = (string)package.Attribute("id")!;
             string version = (string)package.Attribute("version")!;
-            Assert.True(pinned.TryGetValue(id, out string? pin), $"{id} is not on the pinned list");
-            Assert.True(pin == version, $"{id} is {version} in {project}, pinned {pin}");
+            Assert.True(pinned.TryGetValue(id, out PinnedPackage? pin), $"{id} is not on the pinned list");
+            Assert.True(pin.Version == version, $"{id} is {version} in {project}, pinned {pin.Version}");
             Assert.Equal("netnano1.0", (string)package.Attribute("targetFramework")!);
 
             var matching = references.Where(r => r.HintPath.StartsWith($"{packagesFolder}{id}.{version}\\lib\\", StringComparison.Ordinal)).ToArray();
@@ -66,7 +61,7 @@ public partial class DeviceProjectTests
             foreach ((string include, string hintPath) in matching)
             {
                 string assembly = Path.GetFileNameWithoutExtension(hintPath.Replace('\\', '/'));
-                string expectedVersion = assembly == "nanoFramework.UnitTestLauncher" ? "0.0.0.0" : version + ".0";
+                string expectedVersion = assembly == "nanoFramework.UnitTestLauncher" ? "0.0.0.0" : pin.AssemblyVersion;
                 Assert.Equal($"{assembly}, Version={expectedVersion}, Culture=neutral, PublicKeyToken=c07d481e9758c731", include);
             }
         }
@@ -144,14 +139,18 @@ public partial class DeviceProjectTests
         ProjectLine().Matches(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "TftpNano.sln")))
             .Select(m => new SolutionProject(m.Groups["type"].Value.ToUpperInvariant(), m.Groups["path"].Value.Replace('\\', '/'), m.Groups["guid"].Value));
 
-    // The pinned versions: every "| nanoFramework.X | version |" row of the gate's README.
-    private static Dictionary<string, string> PinnedPackages() =>
-        PinnedRow().Matches(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "TftpNano.Tests", "ApiGate", "README.md")))
-            .ToDictionary(m => m.Groups["id"].Value, m => m.Groups["version"].Value);
+    /// <summary>A row of the README's table of pinned packages.</summary>
+    internal sealed record PinnedPackage(string Id, string Version, string AssemblyVersion);
+
+    // The pinned versions: every "| nanoFramework.X | version | assembly version |" row of the README.
+    internal static Dictionary<string, PinnedPackage> PinnedPackages() =>
+        PinnedRow().Matches(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md")))
+            .Select(m => new PinnedPackage(m.Groups["id"].Value, m.Groups["version"].Value, m.Groups["assembly"].Value))
+            .ToDictionary(p => p.Id);
 
     [GeneratedRegex("""^Project\("(?<type>\{[^}]+\})"\) = "[^"]+", "(?<path>[^"]+)", "(?<guid>\{[^}]+\})"\r?$""", RegexOptions.Multiline)]
     private static partial Regex ProjectLine();
 
-    [GeneratedRegex(@"^\| (?<id>nanoFramework\.[A-Za-z0-9.]+) \| (?<version>\d+\.\d+\.\d+) \|", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\| (?<id>nanoFramework\.[A-Za-z0-9.]+) \| (?<version>\d+\.\d+\.\d+) \| (?<assembly>\d+\.\d+\.\d+\.\d+) \|", RegexOptions.Multiline)]
     private static partial Regex PinnedRow();
 }
