@@ -169,20 +169,94 @@ namespace TftpNano.Device.Tests
         }
 
         // Keeps what was written when the writer closes the file, as a file system commits it then.
-        private sealed class ClosingStream : MemoryStream
+        // Each write is kept as an exact copy and joined at the close: the storage lives in the same
+        // small heap as the code under test, and a MemoryStream's doubling buffer would take twice the
+        // file and fragment that heap, which a device's file system never costs.
+        private sealed class ClosingStream : Stream
         {
             private readonly MemoryFile _file;
+            private readonly ArrayList _chunks = new ArrayList();
+            private long _length;
 
             public ClosingStream(MemoryFile file)
             {
                 _file = file;
             }
 
+            public override bool CanRead
+            {
+                get { return false; }
+            }
+
+            public override bool CanSeek
+            {
+                get { return false; }
+            }
+
+            public override bool CanWrite
+            {
+                get { return true; }
+            }
+
+            public override long Length
+            {
+                get { return _length; }
+            }
+
+            public override long Position
+            {
+                get { return _length; }
+                set { throw new NotSupportedException(); }
+            }
+
+            public override void Write(byte[] buffer, int offset, int count)
+            {
+                byte[] chunk = new byte[count];
+                Array.Copy(buffer, offset, chunk, 0, count);
+                _chunks.Add(chunk);
+                _length += count;
+            }
+
+            public override void Flush()
+            {
+            }
+
+            public override int Read(byte[] buffer, int offset, int count)
+            {
+                throw new NotSupportedException();
+            }
+
+#if NANOFRAMEWORK_1_0
+            public override int Read(SpanByte buffer)
+            {
+                throw new NotSupportedException();
+            }
+
+#endif
+            public override long Seek(long offset, SeekOrigin origin)
+            {
+                throw new NotSupportedException();
+            }
+
+            public override void SetLength(long value)
+            {
+                throw new NotSupportedException();
+            }
+
             protected override void Dispose(bool disposing)
             {
-                if (disposing)
+                if (disposing && _chunks.Count > 0)
                 {
-                    _file.Data = ToArray();
+                    byte[] data = new byte[_length];
+                    int at = 0;
+                    foreach (byte[] chunk in _chunks)
+                    {
+                        Array.Copy(chunk, 0, data, at, chunk.Length);
+                        at += chunk.Length;
+                    }
+
+                    _chunks.Clear();
+                    _file.Data = data;
                 }
 
                 base.Dispose(disposing);

@@ -71,11 +71,24 @@ namespace TftpNano.Device.Tests
             get { return _lastSender; }
         }
 
-        /// <summary>Serves a file under a name.</summary>
+        /// <summary>Serves a file under a name, in place of any file of that name.</summary>
         public void Add(string name, byte[] data)
         {
+            int index = _files.IndexOf(name);
+            if (index >= 0)
+            {
+                _files[index + 1] = data;
+                return;
+            }
+
             _files.Add(name);
             _files.Add(data);
+        }
+
+        /// <summary>Forgets the names requested so far.</summary>
+        public void ForgetRequests()
+        {
+            Requested = string.Empty;
         }
 
         /// <summary>Gets the TFTP error codes the client sent to the server, in order.</summary>

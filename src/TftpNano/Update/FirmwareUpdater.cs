@@ -150,17 +150,25 @@ namespace TftpNano.Update
             }
         }
 
-        private void Update(UpdateResult result)
+        // The manifest's exact bytes. The largest manifest's buffer lives only in this method: an
+        // interpreter keeps every local of a running method reachable until it returns, so a capture
+        // held by Update would stay on the heap through the whole install.
+        private byte[] FetchManifest()
         {
-            CaptureStream manifestCapture = new CaptureStream(ReleaseManifest.MaxLength);
-            FetchSmall(ReleaseManifest.FileName, manifestCapture);
-            if (manifestCapture.Overflowed)
+            CaptureStream capture = new CaptureStream(ReleaseManifest.MaxLength);
+            FetchSmall(ReleaseManifest.FileName, capture);
+            if (capture.Overflowed)
             {
                 throw new UpdateException(UpdateFailure.ManifestTooLarge,
                     "The manifest is longer than " + ReleaseManifest.MaxLength.ToString() + " bytes.");
             }
 
-            byte[] manifestBytes = manifestCapture.ToArray();
+            return capture.ToArray();
+        }
+
+        private void Update(UpdateResult result)
+        {
+            byte[] manifestBytes = FetchManifest();
             if (_store.IsActiveManifest(manifestBytes))
             {
                 // Byte for byte the manifest verified when the active release was installed: nothing to

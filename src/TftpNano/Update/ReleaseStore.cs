@@ -354,28 +354,32 @@ namespace TftpNano.Update
                 return null;
             }
 
-            CaptureStream capture = new CaptureStream(maxLength);
-            byte[] buffer = new byte[256];
+            // Sized by the file, not by the largest file allowed: the record and every stored manifest
+            // are read at each boot, and an 8 KiB buffer for a 200-byte manifest is a tenth of an
+            // ESP32's heap.
             Stream source = _storage.OpenRead(path);
             try
             {
-                int read;
-                while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
+                long length = source.Length;
+                if (length > maxLength)
                 {
-                    if (read > capture.Buffer.Length - capture.Count)
-                    {
-                        return null;
-                    }
-
-                    capture.Write(buffer, 0, read);
+                    return null;
                 }
+
+                byte[] bytes = new byte[(int)length];
+                int count = 0;
+                int read;
+                while (count < bytes.Length && (read = source.Read(bytes, count, bytes.Length - count)) > 0)
+                {
+                    count += read;
+                }
+
+                return count == bytes.Length ? bytes : null;
             }
             finally
             {
                 source.Close();
             }
-
-            return capture.ToArray();
         }
 
         private ReleaseManifest TryReadManifest(string folder)

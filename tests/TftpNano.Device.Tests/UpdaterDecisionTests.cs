@@ -1,0 +1,196 @@
+using nanoFramework.TestFramework;
+using TftpNano.Security;
+using TftpNano.Update;
+
+namespace TftpNano.Device.Tests
+{
+    /// <summary>
+    /// The updater's decisions in the interpreter: install, up to date, delta, refusals, trial and
+    /// rollback, against storage and a server in memory.
+    /// </summary>
+    [TestClass]
+    public class UpdaterDecisionTests
+    {
+        private static readonly byte[] Drivers = DownloadEngineTests.Pattern(3000);
+        private static readonly byte[] Blinky1 = Text("blinky one");
+        private static readonly byte[] Blinky2 = Text("blinky two, a little longer");
+
+        [TestMethod]
+        public void InstallsOnEmptyStorageAndStartsOnTrial()
+        {
+            MemoryStorage storage = new MemoryStorage();
+            MemoryTftpPeer peer = new MemoryTftpPeer();
+            Publish(peer, "1.0", Blinky1);
+
+            UpdateResult result = Boot(storage, peer);
+
+            Assert.AreEqual((int)UpdateOutcome.Installed, (int)result.Outcome, result.Message);
+            Assert.AreEqual("1.0", result.ActiveVersion);
+            Assert.AreEqual(2, result.FilesDownloaded);
+            Assert.AreEqual("fw/manifest|fw/Drivers.pe|fw/Blinky.pe", peer.Requested);
+            ReleaseStore store = Inspect(storage);
+            Assert.IsFalse(store.State.Confirmed);
+            Assert.AreEqual(1, store.State.Boots);
+            Assert.AreEqual("1.0", store.ActiveManifest.Version.ToString());
+            Assert.AreEqual(Blinky1.Length, storage.Read(ReleaseStore.PathOf(store.State.Active, "Blinky.pe")).Length);
+            Assert.IsNull(store.VerifyActive(), "every installed file matches the manifest");
+        }
+
+        [TestMethod]
+        public void TheSameManifestIsUpToDateAndNothingElseIsFetched()
+        {
+            MemoryStorage storage = new MemoryStorage();
+            MemoryTftpPeer peer = new MemoryTftpPeer();
+            Publish(peer, "1.0", Blinky1);
+            Boot(storage, peer);
+            peer.ForgetRequests();
+            int created = storage.FilesCreated;
+
+            UpdateResult result = Boot(storage, peer);
+
+            Assert.AreEqual((int)UpdateOutcome.UpToDate, (int)result.Outcome, result.Message);
+            Assert.AreEqual("fw/manifest", peer.Requested);
+            Assert.AreEqual(created + 1, storage.FilesCreated, "only the record, counting the start");
+        }
+
+        [TestMethod]
+        public void OnlyTheChangedFileIsFetched()
+        {
+            MemoryStorage storage = new MemoryStorage();
+            MemoryTftpPeer peer = new MemoryTftpPeer();
+            Publish(peer, "1.0", Blinky1);
+            Boot(storage, peer);
+            Inspect(storage).Confirm();
+            Publish(peer, "1.1", Blinky2);
+            peer.ForgetRequests();
+
+            UpdateResult result = Boot(storage, peer);
+
+            Assert.AreEqual((int)UpdateOutcome.Installed, (int)result.Outcome, result.Message);
+            Assert.AreEqual(1, result.FilesDownloaded);
+            Assert.AreEqual(1, result.FilesCopied);
+            Assert.AreEqual((long)Blinky2.Length, result.BytesDownloaded);
+            Assert.AreEqual("fw/manifest|fw/Blinky.pe", peer.Requested);
+            ReleaseStore store = Inspect(storage);
+            Assert.AreEqual("1.0", store.PreviousVersion());
+            Assert.IsNull(store.VerifyActive());
+        }
+
+        [TestMethod]
+        public void AFileThatDoesNotMatchItsHashIsRefusedAndTheActiveReleaseStays()
+        {
+            MemoryStorage storage = new MemoryStorage();
+            MemoryTftpPeer peer = new MemoryTftpPeer();
+            Publish(peer, "1.0", Blinky1);
+            Boot(storage, peer);
+            Publish(peer, "1.1", Blinky2);
+            byte[] swapped = (byte[])Blinky2.Clone();
+            swapped[3] ^= 0x20;
+            peer.Add("fw/Blinky.pe", swapped);
+
+            UpdateResult result = Boot(storage, peer);
+
+            Assert.AreEqual((int)UpdateOutcome.Refused, (int)result.Outcome);
+            Assert.AreEqual((int)UpdateFailure.HashMismatch, (int)result.Failure, result.Message);
+            ReleaseStore store = Inspect(storage);
+            Assert.AreEqual("1.0", store.ActiveManifest.Version.ToString());
+            Assert.IsNull(store.VerifyActive());
+        }
+
+        [TestMethod]
+        public void ADowngradeIsRefused()
+        {
+            MemoryStorage storage = new MemoryStorage();
+            MemoryTftpPeer peer = new MemoryTftpPeer();
+            Publish(peer, "2.0", Blinky2);
+            Boot(storage, peer);
+            Publish(peer, "1.9", Blinky1);
+
+            UpdateResult result = Boot(storage, peer);
+
+            Assert.AreEqual((int)UpdateOutcome.Refused, (int)result.Outcome);
+            Assert.AreEqual((int)UpdateFailure.Downgrade, (int)result.Failure);
+            Assert.Contains("older than the installed 2.0", result.Message);
+        }
+
+        [TestMethod]
+        public void AnUnsignedManifestIsRefusedWhenAKeyIsConfigured()
+        {
+            MemoryStorage storage = new MemoryStorage();
+            MemoryTftpPeer peer = new MemoryTftpPeer();
+            Publish(peer, "1.0", Blinky1);
+            UpdateSettings settings = Settings();
+            settings.PublicKey = RsaPublicKey.Parse(RsaVerificationTests.ModulusBase64);
+
+            UpdateResult result = new FirmwareUpdater(storage, peer, settings).Run();
+
+            Assert.AreEqual((int)UpdateOutcome.Refused, (int)result.Outcome);
+            Assert.AreEqual((int)UpdateFailure.SignatureMissing, (int)result.Failure, result.Message);
+            Assert.IsNull(Inspect(storage).ActiveManifest, "nothing was installed");
+        }
+
+        [TestMethod]
+        public void AnUnconfirmedReleaseIsRolledBackAfterItsTrialBoots()
+        {
+            MemoryStorage storage = new MemoryStorage();
+            MemoryTftpPeer peer = new MemoryTftpPeer();
+            Publish(peer, "1.0", Blinky1);
+            Boot(storage, peer);
+            Inspect(storage).Confirm();
+            Publish(peer, "2.0", Blinky2);
+            Assert.AreEqual((int)UpdateOutcome.Installed, (int)Boot(storage, peer).Outcome);
+            Assert.AreEqual((int)UpdateOutcome.UpToDate, (int)Boot(storage, peer).Outcome);
+            Assert.AreEqual((int)UpdateOutcome.UpToDate, (int)Boot(storage, peer).Outcome);
+
+            UpdateResult rollback = Boot(storage, peer);
+
+            Assert.AreEqual("2.0", rollback.RolledBackFrom);
+            Assert.AreEqual("1.0", rollback.RolledBackTo);
+            Assert.AreEqual((int)UpdateOutcome.Skipped, (int)rollback.Outcome);
+            ReleaseStore store = Inspect(storage);
+            Assert.IsTrue(store.State.Confirmed);
+            Assert.AreEqual("2.0", store.State.Rejected);
+            Assert.AreEqual((int)UpdateOutcome.Skipped, (int)Boot(storage, peer).Outcome, "a rolled-back version is not installed again");
+        }
+
+        // The store as the next boot finds it.
+        private static ReleaseStore Inspect(MemoryStorage storage)
+        {
+            ReleaseStore store = new ReleaseStore(storage);
+            store.Recover();
+            return store;
+        }
+
+        private static UpdateResult Boot(MemoryStorage storage, MemoryTftpPeer peer)
+        {
+            return new FirmwareUpdater(storage, peer, Settings()).Run();
+        }
+
+        private static UpdateSettings Settings()
+        {
+            UpdateSettings settings = new UpdateSettings();
+            settings.Server = MemoryTftpPeer.RequestEndPoint;
+            settings.Channel = "fw";
+            settings.Download = DownloadEngineTests.Settings(512);
+            return settings;
+        }
+
+        // A release of two files: the same drivers every time, and the given application.
+        private static void Publish(MemoryTftpPeer peer, string version, byte[] blinky)
+        {
+            ReleaseFile[] files = new ReleaseFile[]
+            {
+                new ReleaseFile("Drivers.pe", Drivers.Length, Sha256.Hash(Drivers, 0, Drivers.Length)),
+                new ReleaseFile("Blinky.pe", blinky.Length, Sha256.Hash(blinky, 0, blinky.Length)),
+            };
+            peer.Add("fw/manifest", ReleaseManifest.Create(version, "Blinky.Program.Main", files).ToBytes());
+            peer.Add("fw/Drivers.pe", Drivers);
+            peer.Add("fw/Blinky.pe", blinky);
+        }
+
+        private static byte[] Text(string text)
+        {
+            return TestBytes.Ascii(text);
+        }
+    }
+}
