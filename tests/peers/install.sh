@@ -14,6 +14,9 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
   $sudo chmod +x /usr/sbin/policy-rc.d
   trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
 fi
+# A run that was stopped while installing leaves dpkg half-done, and every later apt-get refuses to
+# run until it is finished.
+$sudo dpkg --configure -a
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends tftpd-hpa tftp-hpa atftp dnsmasq-base curl >/dev/null
 
