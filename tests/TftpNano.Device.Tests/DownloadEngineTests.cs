@@ -116,17 +116,7 @@ namespace TftpNano.Device.Tests
         {
             MemoryTftpPeer peer = new MemoryTftpPeer();
             TftpDownload download = new TftpDownload(peer, Settings(512));
-            TftpException error = null;
-            try
-            {
-                download.Run(MemoryTftpPeer.RequestEndPoint, "missing", new MemoryStream());
-            }
-            catch (TftpException e)
-            {
-                error = e;
-            }
-
-            Assert.IsNotNull(error);
+            TftpException error = Fails(download, "missing", new MemoryStream());
             Assert.AreEqual((int)TftpFailure.RemoteError, (int)error.Failure);
             Assert.AreEqual((int)TftpErrorCode.FileNotFound, (int)error.ErrorCode);
             Assert.Contains("File not found", error.Message);
@@ -141,22 +131,28 @@ namespace TftpNano.Device.Tests
             peer.Add("f", Pattern(3 * 512));
             MemoryStream destination = new MemoryStream();
             TftpDownload download = new TftpDownload(peer, Settings(512));
-            TftpException error = null;
-            try
-            {
-                download.Run(MemoryTftpPeer.RequestEndPoint, "f", destination);
-            }
-            catch (TftpException e)
-            {
-                error = e;
-            }
-
-            Assert.IsNotNull(error);
+            TftpException error = Fails(download, "f", destination);
             Assert.AreEqual((int)TftpFailure.MalformedPacket, (int)error.Failure);
             Assert.AreEqual(512L, destination.Length, "only block 1 was written");
             int[] errors = peer.ErrorsFromClient();
             Assert.AreEqual(1, errors.Length);
             Assert.AreEqual((int)TftpErrorCode.IllegalOperation, errors[0]);
+        }
+
+        // Runs a download that must fail, and returns how.
+        private static TftpException Fails(TftpDownload download, string fileName, Stream destination)
+        {
+            try
+            {
+                download.Run(MemoryTftpPeer.RequestEndPoint, fileName, destination);
+            }
+            catch (TftpException e)
+            {
+                return e;
+            }
+
+            Assert.IsTrue(false, "the download of " + fileName + " succeeded");
+            return null;
         }
 
         internal static TftpDownloadSettings Settings(int blockSize)

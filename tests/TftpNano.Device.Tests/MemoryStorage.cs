@@ -15,9 +15,6 @@ namespace TftpNano.Device.Tests
         private readonly ArrayList _files = new ArrayList();
         private readonly ArrayList _folders = new ArrayList();
 
-        /// <summary>Gets or sets what <see cref="GetFreeSpace"/> answers; -1 for unknown.</summary>
-        public long FreeSpace { get; set; } = -1;
-
         /// <summary>Gets how many files were created, for tests that count what an update wrote.</summary>
         public int FilesCreated { get; private set; }
 
@@ -118,7 +115,7 @@ namespace TftpNano.Device.Tests
 
         public long GetFreeSpace()
         {
-            return FreeSpace;
+            return -1;
         }
 
         /// <summary>Gets a file's content, or null.</summary>
@@ -126,12 +123,6 @@ namespace TftpNano.Device.Tests
         {
             MemoryFile file = Find(path);
             return file == null ? null : file.Data;
-        }
-
-        /// <summary>Replaces a file's content, as damage on the medium would.</summary>
-        public void Overwrite(string path, byte[] data)
-        {
-            Find(path).Data = data;
         }
 
         private void CheckFolder(string path)

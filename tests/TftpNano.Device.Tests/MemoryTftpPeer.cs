@@ -56,9 +56,6 @@ namespace TftpNano.Device.Tests
         /// <summary>Gets how many DATA datagrams the server sent, lost ones included.</summary>
         public int DataSent { get; private set; }
 
-        /// <summary>Gets how many requests the server received.</summary>
-        public int Requests { get; private set; }
-
         /// <summary>Gets the names requested, in order, separated by '|'.</summary>
         public string Requested { get; private set; } = string.Empty;
 
@@ -143,7 +140,6 @@ namespace TftpNano.Device.Tests
 
         private void OnRequest(TftpRequest request)
         {
-            Requests++;
             Requested = Requested.Length == 0 ? request.FileName : Requested + "|" + request.FileName;
             _transfer = new IPEndPoint(RequestEndPoint.Address, 5000 + _transferCount++);
             _data = Find(request.FileName);

@@ -78,13 +78,9 @@ internal sealed class DeviceBuild
     // The sources as a fresh clone has them: no build output of either tool chain.
     private static void CopySources(string from, string to)
     {
-        foreach (string top in new[] { "src", "tests", "samples" })
+        foreach (string top in new[] { "src", "tests" })
         {
-            string source = Path.Combine(from, top);
-            if (Directory.Exists(source))
-            {
-                CopyFolder(source, Path.Combine(to, top));
-            }
+            CopyFolder(Path.Combine(from, top), Path.Combine(to, top));
         }
     }
 
