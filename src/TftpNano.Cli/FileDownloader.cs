@@ -47,8 +47,7 @@ internal static class FileDownloader
     public static DownloadResult Download(IPEndPoint server, string remote, string? output, TftpDownloadSettings settings,
         CancellationToken cancellation = default)
     {
-        using var transport = new HostUdpTransport(server.AddressFamily);
-        var download = new TftpDownload(transport, settings);
+        var download = new TftpDownload(HostUdpTransportFactory.Instance, settings);
         ProgressBar? bar = ProgressBar.IsWanted ? new ProgressBar() : null;
         if (bar is not null)
         {

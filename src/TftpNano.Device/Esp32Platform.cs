@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Net.Sockets;
 using System.Threading;
 using nanoFramework.Hardware.Esp32;
 using nanoFramework.Networking;
@@ -16,6 +15,7 @@ namespace TftpNano.Device
     /// </summary>
     internal sealed class Esp32Platform : IBootPlatform
     {
+        private readonly UdpSocketTransportFactory _transports = new UdpSocketTransportFactory();
         private SDCard _card;
 
         /// <inheritdoc/>
@@ -69,15 +69,9 @@ namespace TftpNano.Device
         }
 
         /// <inheritdoc/>
-        public IDatagramTransport OpenTransport()
+        public IDatagramTransportFactory Transports
         {
-            return new UdpSocketTransport(AddressFamily.InterNetwork);
-        }
-
-        /// <inheritdoc/>
-        public void CloseTransport(IDatagramTransport transport)
-        {
-            ((UdpSocketTransport)transport).Dispose();
+            get { return _transports; }
         }
 
         /// <inheritdoc/>

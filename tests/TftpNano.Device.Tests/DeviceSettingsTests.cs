@@ -29,6 +29,7 @@ namespace TftpNano.Device.Tests
                 + "timeout=500\n"
                 + "server.timeout=3\n"
                 + "retries=6\n"
+                + "transfer.limit=120\n"
                 + "publickey=none\n"
                 + "trial.boots=5\n"
                 + "downgrade=yes\n");
@@ -52,6 +53,8 @@ namespace TftpNano.Device.Tests
             Assert.AreEqual(3, settings.ServerTimeoutSeconds);
             Assert.AreEqual(3, settings.ToDownloadSettings().ServerTimeoutSeconds);
             Assert.AreEqual(6, settings.Retries);
+            Assert.AreEqual(120, settings.TransferLimitSeconds);
+            Assert.AreEqual(120, settings.ToDownloadSettings().TransferTimeLimitSeconds);
             Assert.IsNull(settings.PublicKey);
             Assert.AreEqual(5, settings.TrialBoots);
             Assert.IsTrue(settings.AllowDowngrade);
@@ -92,6 +95,9 @@ namespace TftpNano.Device.Tests
             Assert.AreEqual((int)NetworkKind.Wifi, (int)settings.Network);
             Assert.AreEqual(3, settings.TrialBoots);
             Assert.AreEqual(1, settings.ServerTimeoutSeconds);
+            Assert.AreEqual(600, settings.ToDownloadSettings().TransferTimeLimitSeconds, "no server can hold a boot");
+            Assert.AreEqual(30, settings.ToDownloadSettings().MinTimeoutMs, "three ticks of the ESP32's 10 ms clock");
+            Assert.AreEqual(1, DeviceSettings.Parse("server=10.0.0.2\npublickey=none\ntimeout=20\n").Problems.Length, "a timeout of two ticks is refused");
             Assert.IsFalse(settings.AllowDowngrade);
             Assert.AreEqual(1468, settings.ToDownloadSettings().BlockSize);
             Assert.AreEqual(4, settings.ToUpdateSettings().Download.WindowSize);

@@ -139,6 +139,52 @@ namespace TftpNano.Device.Tests
             Assert.AreEqual((int)TftpErrorCode.IllegalOperation, errors[0]);
         }
 
+        [TestMethod]
+        public void ALostFinalAckDoesNotFeedThePreviousFileToTheNextDownload()
+        {
+            // The server resends the first file's final block after the client has asked for the
+            // second: with a socket per transfer it reaches a closed port, not the second download.
+            MemoryTftpPeer peer = new MemoryTftpPeer();
+            peer.LoseFirstFinalAcknowledgement = true;
+            byte[] manifest = Pattern(200);
+            byte[] signature = Pattern(384);
+            signature[0] ^= 0xFF;
+            peer.Add("manifest", manifest);
+            peer.Add("manifest.sig", signature);
+
+            MemoryStream first = new MemoryStream();
+            new TftpDownload(peer, Settings(512)).Run(MemoryTftpPeer.RequestEndPoint, "manifest", first);
+            MemoryStream second = new MemoryStream();
+            new TftpDownload(peer, Settings(512)).Run(MemoryTftpPeer.RequestEndPoint, "manifest.sig", second);
+
+            AssertSame(manifest, first);
+            AssertSame(signature, second);
+            Assert.AreEqual(2, peer.SocketsOpened);
+            Assert.AreEqual(0, peer.SocketsOpen, "every socket is closed");
+        }
+
+        [TestMethod]
+        public void AFailedDownloadClosesItsSocketsToo()
+        {
+            MemoryTftpPeer peer = new MemoryTftpPeer();
+            Fails(new TftpDownload(peer, Settings(512)), "missing", new MemoryStream());
+            Assert.AreEqual(1, peer.SocketsOpened);
+            Assert.AreEqual(0, peer.SocketsOpen);
+        }
+
+        [TestMethod]
+        public void ACancelBeforeTheRunIsNotLost()
+        {
+            MemoryTftpPeer peer = new MemoryTftpPeer();
+            peer.Add("f", Pattern(100));
+            TftpDownload download = new TftpDownload(peer, Settings(512));
+            download.Cancel();
+
+            TftpException error = Fails(download, "f", new MemoryStream());
+            Assert.AreEqual((int)TftpFailure.Canceled, (int)error.Failure);
+            Assert.AreEqual(string.Empty, peer.Requested, "nothing was asked for");
+        }
+
         // Runs a download that must fail, and returns how.
         private static TftpException Fails(TftpDownload download, string fileName, Stream destination)
         {

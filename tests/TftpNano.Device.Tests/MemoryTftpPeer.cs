@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Net;
+using System.Net.Sockets;
 using System.Threading;
 using TftpNano.Protocol;
 using TftpNano.Transfer;
@@ -8,17 +9,18 @@ using TftpNano.Transfer;
 namespace TftpNano.Device.Tests
 {
     /// <summary>
-    /// The client's socket with a scripted TFTP server behind it, all in memory: each datagram the
-    /// engine sends is answered as a lock-step RFC 1350/2347 server would, with the faults a test asks
-    /// for, so that the download engine and the updater run in the interpreter without a network.
+    /// A scripted TFTP server and the client's sockets, all in memory: each datagram the engine sends is
+    /// answered as a lock-step RFC 1350/2347 server would, with the faults a test asks for, so that the
+    /// download engine and the updater run in the interpreter without a network.
     /// </summary>
     /// <remarks>
-    /// Each transfer answers from a port of its own (5000, 5001, ...), as a real server does. An empty
-    /// queue waits out the receive timeout, as a socket does. The server grants blksize and tsize and
-    /// never windowsize, so the engine runs in lock-step; it resends a block when the ACK before it is
-    /// repeated.
+    /// Each socket the engine opens has a port and a queue of its own, and a closed socket receives
+    /// nothing more, as on a device. Each transfer answers from a server port of its own (5000, 5001,
+    /// ...). An empty queue waits out the receive timeout, as a socket does. The server grants blksize and
+    /// tsize and never windowsize, so the engine runs in lock-step; it resends a block when the ACK before
+    /// it is repeated.
     /// </remarks>
-    internal sealed class MemoryTftpPeer : IDatagramTransport
+    internal sealed class MemoryTftpPeer : IDatagramTransportFactory
     {
         /// <summary>Where requests go.</summary>
         public static readonly IPEndPoint RequestEndPoint = new IPEndPoint(IPAddress.Parse("127.0.0.1"), 69);
@@ -27,16 +29,17 @@ namespace TftpNano.Device.Tests
         public static readonly IPEndPoint Stranger = new IPEndPoint(IPAddress.Parse("127.0.0.1"), 4999);
 
         private readonly ArrayList _files = new ArrayList();
-        private readonly ArrayList _queue = new ArrayList();
         private readonly ArrayList _dropped = new ArrayList();
         private readonly ArrayList _errorsFromClient = new ArrayList();
         private readonly byte[] _scratch = new byte[2048];
-        private EndPoint _lastSender;
+        private Socket _client;
         private IPEndPoint _transfer;
         private byte[] _data;
         private int _blockSize;
         private int _lastBlockSent;
         private int _transferCount;
+        private int _socketCount;
+        private bool _finalAcknowledgementLost;
 
         /// <summary>Gets or sets whether the server answers an options request with DATA 1, as RFC 1350 servers do.</summary>
         public bool IgnoreOptions { get; set; }
@@ -53,6 +56,13 @@ namespace TftpNano.Device.Tests
         /// <summary>Gets or sets a block sent one byte longer than the block size; 0 for none.</summary>
         public int OversizeBlock { get; set; }
 
+        /// <summary>
+        /// Gets or sets whether the first transfer's final ACK is lost. The server then resends its final
+        /// block on its timer, which fires, as on a real link, when the client has already sent its next
+        /// request: the block goes to the port the first transfer used.
+        /// </summary>
+        public bool LoseFirstFinalAcknowledgement { get; set; }
+
         /// <summary>Gets how many DATA datagrams the server sent, lost ones included.</summary>
         public int DataSent { get; private set; }
 
@@ -62,10 +72,21 @@ namespace TftpNano.Device.Tests
         /// <summary>Gets how many datagrams the client sent to the stranger.</summary>
         public int SentToStranger { get; private set; }
 
-        /// <inheritdoc/>
-        public EndPoint LastSender
+        /// <summary>Gets how many sockets the client opened.</summary>
+        public int SocketsOpened
         {
-            get { return _lastSender; }
+            get { return _socketCount; }
+        }
+
+        /// <summary>Gets how many of them are still open.</summary>
+        public int SocketsOpen { get; private set; }
+
+        /// <inheritdoc/>
+        public IDatagramTransport Open(AddressFamily addressFamily)
+        {
+            _socketCount++;
+            SocketsOpen++;
+            return new Socket(this);
         }
 
         /// <summary>Serves a file under a name, in place of any file of that name.</summary>
@@ -94,8 +115,7 @@ namespace TftpNano.Device.Tests
             return (int[])_errorsFromClient.ToArray(typeof(int));
         }
 
-        /// <inheritdoc/>
-        public void Send(byte[] buffer, int count, EndPoint remote)
+        private void OnSend(Socket from, byte[] buffer, int count, EndPoint remote)
         {
             if (Stranger.Equals(remote))
             {
@@ -106,9 +126,9 @@ namespace TftpNano.Device.Tests
             TftpOpcode opcode = TftpPacket.ReadOpcode(buffer, count);
             if (opcode == TftpOpcode.ReadRequest && RequestEndPoint.Equals(remote))
             {
-                OnRequest(TftpPacket.ReadRequest(buffer, count));
+                OnRequest(from, TftpPacket.ReadRequest(buffer, count));
             }
-            else if (opcode == TftpOpcode.Acknowledgement && remote.Equals(_transfer))
+            else if (opcode == TftpOpcode.Acknowledgement && remote.Equals(_transfer) && from == _client)
             {
                 OnAcknowledgement(TftpPacket.ReadBlockNumber(buffer, count));
             }
@@ -120,27 +140,17 @@ namespace TftpNano.Device.Tests
             }
         }
 
-        /// <inheritdoc/>
-        public int Receive(byte[] buffer, int timeoutMs)
+        private void OnRequest(Socket from, TftpRequest request)
         {
-            if (_queue.Count == 0)
+            if (_finalAcknowledgementLost)
             {
-                Thread.Sleep(timeoutMs);
-                return -1;
+                // The previous transfer's timer fires now: its final block goes to the port that asked for it.
+                _finalAcknowledgementLost = false;
+                SendBlock(_lastBlockSent);
             }
 
-            byte[] datagram = (byte[])_queue[0];
-            _lastSender = (EndPoint)_queue[1];
-            _queue.RemoveAt(0);
-            _queue.RemoveAt(0);
-            int length = datagram.Length < buffer.Length ? datagram.Length : buffer.Length;
-            Array.Copy(datagram, buffer, length);
-            return length;
-        }
-
-        private void OnRequest(TftpRequest request)
-        {
             Requested = Requested.Length == 0 ? request.FileName : Requested + "|" + request.FileName;
+            _client = from;
             _transfer = new IPEndPoint(RequestEndPoint.Address, 5000 + _transferCount++);
             _data = Find(request.FileName);
             _lastBlockSent = 0;
@@ -183,6 +193,13 @@ namespace TftpNano.Device.Tests
             {
                 if ((long)block * _blockSize > _data.Length)
                 {
+                    if (LoseFirstFinalAcknowledgement)
+                    {
+                        LoseFirstFinalAcknowledgement = false;
+                        _finalAcknowledgementLost = true;
+                        return;
+                    }
+
                     _data = null;
                     return;
                 }
@@ -232,10 +249,15 @@ namespace TftpNano.Device.Tests
 
         private void EnqueueFrom(int length, IPEndPoint from)
         {
+            if (_client.IsClosed)
+            {
+                return;
+            }
+
             byte[] datagram = new byte[length];
             Array.Copy(_scratch, datagram, length);
-            _queue.Add(datagram);
-            _queue.Add(from);
+            _client.Queue.Add(datagram);
+            _client.Queue.Add(from);
         }
 
         private byte[] Find(string name)
@@ -249,6 +271,59 @@ namespace TftpNano.Device.Tests
             }
 
             return null;
+        }
+
+        // One of the client's sockets: what the server sent to its port waits in its queue.
+        private sealed class Socket : IDatagramTransport
+        {
+            private readonly MemoryTftpPeer _peer;
+            private EndPoint _lastSender;
+
+            public Socket(MemoryTftpPeer peer)
+            {
+                _peer = peer;
+            }
+
+            public ArrayList Queue { get; } = new ArrayList();
+
+            public bool IsClosed { get; private set; }
+
+            public EndPoint LastSender
+            {
+                get { return _lastSender; }
+            }
+
+            public void Send(byte[] buffer, int count, EndPoint remote)
+            {
+                _peer.OnSend(this, buffer, count, remote);
+            }
+
+            public int Receive(byte[] buffer, int timeoutMs)
+            {
+                if (Queue.Count == 0)
+                {
+                    Thread.Sleep(timeoutMs);
+                    return -1;
+                }
+
+                byte[] datagram = (byte[])Queue[0];
+                _lastSender = (EndPoint)Queue[1];
+                Queue.RemoveAt(0);
+                Queue.RemoveAt(0);
+                int length = datagram.Length < buffer.Length ? datagram.Length : buffer.Length;
+                Array.Copy(datagram, buffer, length);
+                return length;
+            }
+
+            public void Close()
+            {
+                if (!IsClosed)
+                {
+                    IsClosed = true;
+                    Queue.Clear();
+                    _peer.SocketsOpen--;
+                }
+            }
         }
     }
 }

@@ -97,5 +97,19 @@ public sealed class HostUdpTransport : IDatagramTransport, IDisposable
     }
 
     /// <summary>Closes the socket.</summary>
-    public void Dispose() => _socket.Dispose();
+    /// <inheritdoc/>
+    public void Close() => _socket.Dispose();
+
+    /// <summary>Closes the socket.</summary>
+    public void Dispose() => Close();
+}
+
+/// <summary>Opens <see cref="HostUdpTransport"/> sockets, each on a new ephemeral port.</summary>
+public sealed class HostUdpTransportFactory : IDatagramTransportFactory
+{
+    /// <summary>The one instance: it holds no state.</summary>
+    public static readonly HostUdpTransportFactory Instance = new();
+
+    /// <inheritdoc/>
+    public IDatagramTransport Open(AddressFamily addressFamily) => new HostUdpTransport(addressFamily);
 }

@@ -19,8 +19,7 @@ internal static class UpdateRunner
     /// <returns>What the updater did, and whether a confirmation was recorded.</returns>
     public static (UpdateResult Result, bool Confirmed) Run(UpdateSettings settings, IUpdateStorage storage, bool confirm, Action<string>? log)
     {
-        using var transport = new HostUdpTransport(settings.Server.AddressFamily);
-        var updater = new FirmwareUpdater(storage, transport, settings);
+        var updater = new FirmwareUpdater(storage, HostUdpTransportFactory.Instance, settings);
         if (log is not null)
         {
             updater.Log += message => log(message);

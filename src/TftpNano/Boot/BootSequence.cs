@@ -122,15 +122,9 @@ namespace TftpNano.Boot
 
         private ReleaseStore RunUpdater(DeviceSettings settings, IUpdateStorage storage, bool online, BootReport report)
         {
-            IDatagramTransport transport = null;
             try
             {
-                if (online)
-                {
-                    transport = _platform.OpenTransport();
-                }
-
-                FirmwareUpdater updater = new FirmwareUpdater(storage, transport, settings.ToUpdateSettings());
+                FirmwareUpdater updater = new FirmwareUpdater(storage, online ? _platform.Transports : null, settings.ToUpdateSettings());
                 updater.Log += Log;
                 report.Update = updater.Run(online);
                 if (report.Update.Outcome != UpdateOutcome.NotChecked || report.Update.RolledBackTo != null)
@@ -155,13 +149,6 @@ namespace TftpNano.Boot
                 }
 
                 return store;
-            }
-            finally
-            {
-                if (transport != null)
-                {
-                    _platform.CloseTransport(transport);
-                }
             }
         }
 

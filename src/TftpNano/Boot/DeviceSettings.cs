@@ -22,7 +22,8 @@ namespace TftpNano.Boot
     /// (<c>wifi</c> or <c>ethernet</c>), <c>network.wait</c> (seconds), <c>storage</c> (<c>internal</c>,
     /// <c>sd-mmc</c> or <c>sd-spi</c>), <c>sd.width</c> (1 or 4), <c>spi.bus</c>, <c>spi.cs</c>,
     /// <c>pins</c> (<c>GPIO:FUNCTION</c> pairs separated by commas), <c>root</c>, <c>blksize</c>,
-    /// <c>windowsize</c>, <c>timeout</c> (milliseconds), <c>server.timeout</c> (seconds), <c>retries</c>, <c>publickey</c> (base64 from
+    /// <c>windowsize</c>, <c>timeout</c> (milliseconds), <c>server.timeout</c> (seconds), <c>retries</c>,
+    /// <c>transfer.limit</c> (seconds a file may take), <c>publickey</c> (base64 from
     /// <c>tftpnano keygen</c>, or <c>none</c>; required, so that accepting unsigned releases is always a
     /// decision), <c>trial.boots</c> and <c>downgrade</c> (<c>yes</c> or <c>no</c>).
     /// </para>
@@ -44,6 +45,14 @@ namespace TftpNano.Boot
         /// </summary>
         public const int MaxWindowSize = 4;
 
+        /// <summary>
+        /// The shortest retransmission timeout on a device: three ticks of the ESP32's 100 Hz FreeRTOS clock
+        /// (nf-interpreter, targets/ESP32/_IDF/sdkconfig.default: CONFIG_FREERTOS_HZ=100). Socket timeouts
+        /// and <c>Environment.TickCount64</c> move in 10 ms steps there, so a one-tick deadline can expire
+        /// at once and a two-tick one after a single tick.
+        /// </summary>
+        public const int MinTimeoutMs = 30;
+
         private readonly ArrayList _problems = new ArrayList();
         private readonly ArrayList _seen = new ArrayList();
         private string _root;
@@ -64,6 +73,7 @@ namespace TftpNano.Boot
             TimeoutMs = 1000;
             ServerTimeoutSeconds = 1;
             Retries = 10;
+            TransferLimitSeconds = 600;
             TrialBoots = UpdateSettings.DefaultMaxTrialBoots;
         }
 
@@ -120,6 +130,9 @@ namespace TftpNano.Boot
 
         /// <summary>Gets the timeouts in a row after which a transfer gives up.</summary>
         public int Retries { get; private set; }
+
+        /// <summary>Gets the longest one file's transfer may take, in seconds, so that no server can hold a boot.</summary>
+        public int TransferLimitSeconds { get; private set; }
 
         /// <summary>Gets the key releases must be signed with, or null to accept unsigned releases.</summary>
         public RsaPublicKey PublicKey { get; private set; }
@@ -205,6 +218,8 @@ namespace TftpNano.Boot
             download.InitialTimeoutMs = TimeoutMs;
             download.ServerTimeoutSeconds = ServerTimeoutSeconds;
             download.MaxRetries = Retries;
+            download.MinTimeoutMs = MinTimeoutMs;
+            download.TransferTimeLimitSeconds = TransferLimitSeconds;
             return download;
         }
 
@@ -304,11 +319,13 @@ namespace TftpNano.Boot
                 case "windowsize":
                     return ApplyNumber(key, value, 1, MaxWindowSize);
                 case "timeout":
-                    return ApplyNumber(key, value, 10, 10000);
+                    return ApplyNumber(key, value, MinTimeoutMs, 10000);
                 case "server.timeout":
                     return ApplyNumber(key, value, 1, 255);
                 case "retries":
                     return ApplyNumber(key, value, 1, 50);
+                case "transfer.limit":
+                    return ApplyNumber(key, value, 10, 3600);
                 case "publickey":
                     return ReadKey(value);
                 case "trial.boots":
@@ -363,6 +380,9 @@ namespace TftpNano.Boot
                     break;
                 case "retries":
                     Retries = number;
+                    break;
+                case "transfer.limit":
+                    TransferLimitSeconds = number;
                     break;
                 default:
                     TrialBoots = number;

@@ -34,16 +34,9 @@ namespace TftpNano.Boot
         IUpdateStorage MountStorage(DeviceSettings settings);
 
         /// <summary>
-        /// Opens a UDP socket for the updater.
+        /// Gets what opens the updater's UDP sockets, one per transfer.
         /// </summary>
-        /// <returns>The socket.</returns>
-        IDatagramTransport OpenTransport();
-
-        /// <summary>
-        /// Closes a socket from <see cref="OpenTransport"/>.
-        /// </summary>
-        /// <param name="transport">The socket.</param>
-        void CloseTransport(IDatagramTransport transport);
+        IDatagramTransportFactory Transports { get; }
 
         /// <summary>
         /// Loads the release's assemblies in manifest order and calls its entry point.

@@ -3,7 +3,7 @@ using System.Net;
 namespace TftpNano.Transfer
 {
     /// <summary>
-    /// One UDP socket, as the download engine needs it.
+    /// One UDP socket on a port of its own, as the download engine needs it.
     /// </summary>
     /// <remarks>
     /// The engine talks to this seam rather than to <c>Socket</c> so that each platform can use its
@@ -36,5 +36,10 @@ namespace TftpNano.Transfer
         /// <param name="timeoutMs">How long to wait, at least 1 millisecond.</param>
         /// <returns>The datagram's length, or -1 when none arrived in time.</returns>
         int Receive(byte[] buffer, int timeoutMs);
+
+        /// <summary>
+        /// Closes the socket and frees its port; the transport is not used again.
+        /// </summary>
+        void Close();
     }
 }

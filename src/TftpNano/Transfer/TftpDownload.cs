@@ -28,8 +28,10 @@ namespace TftpNano.Transfer
         // The longest single wait, so that Cancel takes effect promptly even during a long back-off.
         private const int CancelPollMs = 250;
 
-        private readonly IDatagramTransport _transport;
+        private readonly IDatagramTransportFactory _transports;
         private readonly TftpDownloadSettings _settings;
+        private IDatagramTransport _transport;
+        private TransferPhase _phase;
         private TftpTransferStatistics _statistics;
         private RetransmissionTimer _timer;
         private byte[] _receiveBuffer;
@@ -42,7 +44,6 @@ namespace TftpNano.Transfer
 
         // The transfer ID: the endpoint the server answers from, latched from its first reply.
         private EndPoint _peer;
-        private bool _negotiating;
         private bool _optionsRequested;
         private int _blockSize;
         private int _windowSize;
@@ -66,23 +67,31 @@ namespace TftpNano.Transfer
         private bool _awaitingRttSample;
         private bool _dataPhaseMeasured;
         private int _consecutiveTimeouts;
+
+        // Give-up by progress, not by silence: a server that keeps sending blocks from later in the
+        // window never lets the timer expire, so restarts without a byte written are bounded, and so
+        // are the transfer's whole time and its throughput over each span of the guard.
+        private int _restartsWithoutProgress;
+        private long _startedAt;
+        private long _guardStartedAt;
+        private long _guardBytes;
         // 1 once Cancel was called. An int read and written through Interlocked, because nanoFramework's
         // mscorlib has no IsVolatile: a volatile field does not compile there.
         private int _cancelRequested;
 
         /// <summary>
-        /// Creates a download over the given transport.
+        /// Creates a download that opens its sockets from the given factory.
         /// </summary>
-        /// <param name="transport">The socket to use; the caller owns and closes it.</param>
+        /// <param name="transports">Opens a socket on a new port for each transfer and each kind of request.</param>
         /// <param name="settings">What to ask for and how long to wait; null for the defaults.</param>
-        public TftpDownload(IDatagramTransport transport, TftpDownloadSettings settings)
+        public TftpDownload(IDatagramTransportFactory transports, TftpDownloadSettings settings)
         {
-            if (transport == null)
+            if (transports == null)
             {
-                throw new ArgumentNullException("transport");
+                throw new ArgumentNullException("transports");
             }
 
-            _transport = transport;
+            _transports = transports;
             _settings = settings == null ? new TftpDownloadSettings() : settings;
             _statistics = new TftpTransferStatistics();
             _transferSize = -1;
@@ -92,6 +101,14 @@ namespace TftpNano.Transfer
         /// Occurs after each block written to the destination.
         /// </summary>
         public event TftpProgressHandler Progress;
+
+        /// <summary>
+        /// Gets where the download stands.
+        /// </summary>
+        public TransferPhase Phase
+        {
+            get { return _phase; }
+        }
 
         /// <summary>
         /// Gets the block size in effect: negotiated, or 512 when the server took no options.
@@ -126,8 +143,9 @@ namespace TftpNano.Transfer
         }
 
         /// <summary>
-        /// Asks the running transfer to stop; <see cref="Run"/> then sends an ERROR to the server and
-        /// throws a <see cref="TftpException"/> with <see cref="TftpFailure.Canceled"/>. Safe from any thread.
+        /// Asks the transfer to stop; <see cref="Run"/> then sends an ERROR to the server and throws a
+        /// <see cref="TftpException"/> with <see cref="TftpFailure.Canceled"/>. Safe from any thread, at any
+        /// time: a download cancelled before it runs fails as soon as it starts, and stays cancelled.
         /// </summary>
         public void Cancel()
         {
@@ -144,6 +162,11 @@ namespace TftpNano.Transfer
         /// <exception cref="TftpException">The transfer failed; the destination may hold a partial file.</exception>
         public long Run(EndPoint server, string fileName, Stream destination)
         {
+            if (Interlocked.CompareExchange(ref _cancelRequested, 0, 0) == 1)
+            {
+                throw new TftpException(TftpFailure.Canceled, "The transfer was cancelled before it started.");
+            }
+
             IPEndPoint serverEndPoint = server as IPEndPoint;
             if (serverEndPoint == null)
             {
@@ -181,26 +204,37 @@ namespace TftpNano.Transfer
             _staleHorizon = 0;
             _consecutiveTimeouts = 0;
             _dataPhaseMeasured = false;
-            Interlocked.Exchange(ref _cancelRequested, 0);
             _transferSize = -1;
 
-            SendRequest(_settings.UseOptions);
-            while (true)
+            _restartsWithoutProgress = 0;
+            _startedAt = Now;
+            _guardStartedAt = _startedAt;
+            _guardBytes = 0;
+            try
             {
-                int length = ReceiveBeforeDeadline();
-                if (length < 0)
+                StartRequest(_settings.UseOptions);
+                while (true)
                 {
-                    OnTimeout();
+                    int length = ReceiveBeforeDeadline();
+                    if (length < 0)
+                    {
+                        OnTimeout();
+                    }
+                    else if (IsFromPeer(length) && OnPacket(length))
+                    {
+                        break;
+                    }
                 }
-                else if (IsFromPeer() && OnPacket(length))
-                {
-                    break;
-                }
-            }
 
-            Linger();
-            _statistics.SmoothedRttMs = _timer.SmoothedRttMs;
-            return _bytesWritten;
+                Dally();
+                _statistics.SmoothedRttMs = _timer.SmoothedRttMs;
+                return _bytesWritten;
+            }
+            finally
+            {
+                CloseTransport();
+                _phase = TransferPhase.Ended;
+            }
         }
 
         private static long Now
@@ -208,13 +242,31 @@ namespace TftpNano.Transfer
             get { return Environment.TickCount64; }
         }
 
-        private void SendRequest(bool withOptions)
+        // A request on a socket of its own: whatever the server sends for an earlier request (its answer
+        // to a retransmitted options request, say) reaches a closed port, not this request.
+        private void StartRequest(bool withOptions)
         {
-            _negotiating = true;
+            CloseTransport();
+            _transport = _transports.Open(_serverAddress.AddressFamily);
+            _phase = TransferPhase.Requesting;
             _optionsRequested = withOptions;
             _peer = null;
+            SendRequest();
+        }
+
+        private void CloseTransport()
+        {
+            if (_transport != null)
+            {
+                _transport.Close();
+                _transport = null;
+            }
+        }
+
+        private void SendRequest()
+        {
             TftpOptions options = null;
-            if (withOptions)
+            if (_optionsRequested)
             {
                 options = new TftpOptions();
                 options.BlockSize = _settings.BlockSize;
@@ -266,6 +318,8 @@ namespace TftpNano.Transfer
                     throw Abort(TftpFailure.Canceled, TftpErrorCode.NotDefined, "The transfer was cancelled.", null);
                 }
 
+                CheckProgress();
+
                 long remaining = _deadline - Now;
                 if (remaining <= 0)
                 {
@@ -281,7 +335,35 @@ namespace TftpNano.Transfer
             }
         }
 
-        private bool IsFromPeer()
+        private void CheckProgress()
+        {
+            long now = Now;
+            int limit = _settings.TransferTimeLimitSeconds;
+            if (limit > 0 && now - _startedAt > limit * 1000L)
+            {
+                throw Abort(TftpFailure.TimedOut, TftpErrorCode.NotDefined, "'" + _fileName + "' from " + _server.ToString()
+                    + " took longer than " + limit.ToString() + " s (" + _bytesWritten.ToString() + " bytes written).", null);
+            }
+
+            long span = now - _guardStartedAt;
+            if (_settings.MinBytesPerSecond == 0 || span < _settings.ThroughputWindowSeconds * 1000L)
+            {
+                return;
+            }
+
+            long written = _bytesWritten - _guardBytes;
+            if (written * 1000 < _settings.MinBytesPerSecond * span)
+            {
+                throw Abort(TftpFailure.TimedOut, TftpErrorCode.NotDefined, "'" + _fileName + "' from " + _server.ToString()
+                    + " is too slow: " + written.ToString() + " bytes in the last " + (span / 1000).ToString()
+                    + " s, less than " + _settings.MinBytesPerSecond.ToString() + " bytes a second.", null);
+            }
+
+            _guardStartedAt = now;
+            _guardBytes = _bytesWritten;
+        }
+
+        private bool IsFromPeer(int length)
         {
             EndPoint sender = _transport.LastSender;
             if (_peer != null)
@@ -294,9 +376,10 @@ namespace TftpNano.Transfer
             else
             {
                 // The server answers a request from a new port of its own: that port becomes the
-                // transfer ID. Only its address is known beforehand.
+                // transfer ID. Only its address is known beforehand, so only a datagram that can answer
+                // the request is latched: one stray datagram from that address must not become the peer.
                 IPEndPoint from = sender as IPEndPoint;
-                if (from != null && _serverAddress.Equals(from.Address))
+                if (from != null && _serverAddress.Equals(from.Address) && CanAnswerRequest(length))
                 {
                     _peer = sender;
                     return true;
@@ -304,8 +387,40 @@ namespace TftpNano.Transfer
             }
 
             _statistics.StrayPackets++;
-            SendError(sender, TftpErrorCode.UnknownTransferId, "Unknown transfer ID");
+            if (!IsError(length))
+            {
+                // RFC 1350: a datagram from a stranger gets ERROR 5; an ERROR is never answered.
+                SendError(sender, TftpErrorCode.UnknownTransferId, "Unknown transfer ID");
+            }
+
             return false;
+        }
+
+        // An OACK, DATA 1 or an ERROR: nothing else answers a request.
+        private bool CanAnswerRequest(int length)
+        {
+            if (length < TftpPacket.AcknowledgementLength || _receiveBuffer[0] != 0)
+            {
+                return false;
+            }
+
+            switch ((TftpOpcode)_receiveBuffer[1])
+            {
+                case TftpOpcode.OptionAcknowledgement:
+                    // Even to a plain request: the server is then refused at once with ERROR 8.
+                    return true;
+                case TftpOpcode.Data:
+                    return TftpPacket.ReadBlockNumber(_receiveBuffer, length) == 1;
+                case TftpOpcode.Error:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        private bool IsError(int length)
+        {
+            return length >= 2 && _receiveBuffer[0] == 0 && _receiveBuffer[1] == (byte)TftpOpcode.Error;
         }
 
         private bool OnPacket(int length)
@@ -341,7 +456,7 @@ namespace TftpNano.Transfer
 
         private void OnOptionAcknowledgement(int length)
         {
-            if (!_negotiating)
+            if (_phase != TransferPhase.Requesting)
             {
                 // A repeated OACK means our ACK 0 was lost; the timer re-sends it.
                 return;
@@ -372,7 +487,7 @@ namespace TftpNano.Transfer
             _blockSize = granted.BlockSize > 0 ? granted.BlockSize : TftpPacket.DefaultBlockSize;
             _windowSize = granted.WindowSize > 0 ? granted.WindowSize : 1;
             _transferSize = granted.TransferSize;
-            _negotiating = false;
+            _phase = TransferPhase.Transferring;
             TakeRttSample(true);
             AcknowledgeInOrder(true);
         }
@@ -421,10 +536,10 @@ namespace TftpNano.Transfer
 
             bool optionsRejected = code == TftpErrorCode.OptionNegotiationFailed
                 || code == TftpErrorCode.NotDefined || code == TftpErrorCode.IllegalOperation;
-            if (_negotiating && _optionsRequested && optionsRejected)
+            if (_phase == TransferPhase.Requesting && _optionsRequested && optionsRejected)
             {
                 _statistics.FellBackToPlainRequest = true;
-                SendRequest(false);
+                StartRequest(false);
                 return;
             }
 
@@ -435,11 +550,11 @@ namespace TftpNano.Transfer
 
         private bool OnData(int length)
         {
-            if (_negotiating)
+            if (_phase == TransferPhase.Requesting)
             {
                 // DATA in reply to the request: the server took no options (RFC 2347 fallback).
                 TakeRttSample(true);
-                _negotiating = false;
+                _phase = TransferPhase.Transferring;
                 _blockSize = TftpPacket.DefaultBlockSize;
                 _windowSize = 1;
                 _transferSize = -1;
@@ -477,6 +592,7 @@ namespace TftpNano.Transfer
         private bool AcceptBlock(int payload)
         {
             TakeRttSample(false);
+            _restartsWithoutProgress = 0;
             if (_consecutiveTimeouts > 0)
             {
                 _consecutiveTimeouts = 0;
@@ -527,6 +643,13 @@ namespace TftpNano.Transfer
             }
 
             // RFC 7440: acknowledge the last block received in order, so the sender resumes after it.
+            if (++_restartsWithoutProgress > _settings.MaxRetries)
+            {
+                throw Abort(TftpFailure.TimedOut, TftpErrorCode.NotDefined, _server.ToString() + " keeps sending blocks after "
+                    + (_blocksWritten + 1).ToString() + " of '" + _fileName + "' but not that one: no progress after "
+                    + _restartsWithoutProgress.ToString() + " restarts.", null);
+            }
+
             _statistics.GapAcknowledgements++;
             RequestRestart(received);
         }
@@ -536,16 +659,17 @@ namespace TftpNano.Transfer
             _statistics.Timeouts++;
             if (++_consecutiveTimeouts > _settings.MaxRetries)
             {
-                string what = _negotiating ? "the request" : "block " + (_blocksWritten + 1).ToString();
+                string what = _phase == TransferPhase.Requesting ? "the request" : "block " + (_blocksWritten + 1).ToString();
                 throw Abort(TftpFailure.TimedOut, TftpErrorCode.NotDefined, "No answer from " + _server.ToString()
                     + " for '" + _fileName + "' at " + what + " after " + _consecutiveTimeouts.ToString()
                     + " timeouts.", null);
             }
 
             _timer.BackOff();
-            if (_negotiating)
+            if (_phase == TransferPhase.Requesting)
             {
-                SendRequest(_optionsRequested);
+                // The same request again, on the same socket: the answer to the first may still come.
+                SendRequest();
             }
             else
             {
@@ -616,9 +740,12 @@ namespace TftpNano.Transfer
                 + _bytesWritten.ToString() + " bytes: " + e.Message, e);
         }
 
-        private void Linger()
+        // If the final ACK is lost the server sends the last block again; stay one timeout to answer it.
+        // Not the server's whole timeout: the socket is closed right after, so a later retransmission
+        // meets a closed port and can never reach the next transfer.
+        private void Dally()
         {
-            // If the final ACK is lost the server sends the last block again; stay one timeout to answer.
+            _phase = TransferPhase.Dallying;
             int finalBlock = (int)(_blocksWritten & 0xFFFF);
             long end = Now + _timer.NextWaitMs();
             long remaining;

@@ -20,6 +20,9 @@ namespace TftpNano.Transfer
         private int _minTimeoutMs = 10;
         private int _maxTimeoutMs = 4000;
         private int _maxRetries = 10;
+        private int _transferTimeLimitSeconds;
+        private int _minBytesPerSecond = 64;
+        private int _throughputWindowSeconds = 30;
 
         /// <summary>
         /// Gets or sets whether the request carries options; false sends a plain RFC 1350 request
@@ -34,12 +37,19 @@ namespace TftpNano.Transfer
             set { _blockSize = Check(value, TftpOptions.MinBlockSize, TftpOptions.MaxBlockSize, "BlockSize"); }
         }
 
-        /// <summary>Gets or sets the window size to ask for, 1 to 65535 blocks per ACK. Default 4.</summary>
+        /// <summary>Gets or sets the window size to ask for, 1 to 32768 blocks per ACK. Default 4.</summary>
+        /// <remarks>
+        /// At most half the 16-bit block number space: a block is then told apart as ahead of the next
+        /// one expected (a gap) or behind it (a duplicate), which a larger window would make ambiguous.
+        /// </remarks>
         public int WindowSize
         {
             get { return _windowSize; }
-            set { _windowSize = Check(value, 1, TftpOptions.MaxWindowSize, "WindowSize"); }
+            set { _windowSize = Check(value, 1, MaxWindowSize, "WindowSize"); }
         }
+
+        /// <summary>The largest window a download asks for.</summary>
+        public const int MaxWindowSize = 32768;
 
         /// <summary>
         /// Gets or sets the timeout option, in seconds, the server is asked to use before it retransmits,
@@ -79,7 +89,8 @@ namespace TftpNano.Transfer
         }
 
         /// <summary>
-        /// Gets or sets how many timeouts in a row are retransmitted before the download fails. Default 10.
+        /// Gets or sets how many timeouts in a row are retransmitted, and how many restarts a gap may ask
+        /// for without a byte written in between, before the download fails. Default 10.
         /// </summary>
         /// <remarks>
         /// With the back-off up to the 4 s ceiling that is about 15 seconds of silence in mid-transfer and
@@ -90,6 +101,42 @@ namespace TftpNano.Transfer
         {
             get { return _maxRetries; }
             set { _maxRetries = Check(value, 0, 1000, "MaxRetries"); }
+        }
+
+        /// <summary>
+        /// Gets or sets the longest a download may take, in seconds, from its request to its final
+        /// block; 0, the default, sets no limit. The boot app sets one, so that no server can hold a boot.
+        /// </summary>
+        public int TransferTimeLimitSeconds
+        {
+            get { return _transferTimeLimitSeconds; }
+            set { _transferTimeLimitSeconds = Check(value, 0, 86400, "TransferTimeLimitSeconds"); }
+        }
+
+        /// <summary>
+        /// Gets or sets the least data, in bytes per second, that must be written over every
+        /// span of <see cref="ThroughputWindowSeconds"/> for a download to go on; 0 turns the guard off. Default 64.
+        /// </summary>
+        /// <remarks>
+        /// A server that sends a block every few seconds, or only repeats blocks from later in the window,
+        /// never lets the retransmission timer expire; this guard ends such a transfer. 64 bytes a second
+        /// is far below any working link (one 512-byte block every 8 seconds), so only a transfer that is
+        /// no longer a transfer fails it.
+        /// </remarks>
+        public int MinBytesPerSecond
+        {
+            get { return _minBytesPerSecond; }
+            set { _minBytesPerSecond = Check(value, 0, 100000000, "MinBytesPerSecond"); }
+        }
+
+        /// <summary>
+        /// Gets or sets the span, in seconds, over which <see cref="MinBytesPerSecond"/> is measured, 1 to
+        /// 3600. Default 30: long enough for a server's back-off after a burst of losses.
+        /// </summary>
+        public int ThroughputWindowSeconds
+        {
+            get { return _throughputWindowSeconds; }
+            set { _throughputWindowSeconds = Check(value, 1, 3600, "ThroughputWindowSeconds"); }
         }
 
         /// <summary>

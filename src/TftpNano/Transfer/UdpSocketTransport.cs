@@ -29,8 +29,17 @@ namespace TftpNano.Transfer
             _socket = new Socket(addressFamily, SocketType.Dgram, ProtocolType.Udp);
             _anyEndPoint = new IPEndPoint(addressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
 
-            // nanoFramework's ReceiveFrom refuses an unbound socket, so bind before anything else.
-            _socket.Bind(_anyEndPoint);
+            // nanoFramework's ReceiveFrom refuses an unbound socket, so bind before anything else. An
+            // ESP32 has about ten sockets: one that cannot be bound is closed, not leaked.
+            try
+            {
+                _socket.Bind(_anyEndPoint);
+            }
+            catch
+            {
+                _socket.Close();
+                throw;
+            }
         }
 
         /// <inheritdoc/>
@@ -84,12 +93,16 @@ namespace TftpNano.Transfer
             }
         }
 
-        /// <summary>
-        /// Closes the socket.
-        /// </summary>
-        public void Dispose()
+        /// <inheritdoc/>
+        public void Close()
         {
             _socket.Close();
+        }
+
+        /// <inheritdoc/>
+        public void Dispose()
+        {
+            Close();
         }
     }
 }

@@ -31,7 +31,7 @@ namespace TftpNano.Update
         public const int MaxSignatureLength = RsaPublicKey.MaximumBits / 8;
 
         private readonly ReleaseStore _store;
-        private readonly IDatagramTransport _transport;
+        private readonly IDatagramTransportFactory _transports;
         private readonly UpdateSettings _settings;
         private readonly VerifyingWriteStream _verifier;
         private readonly byte[] _digest;
@@ -40,9 +40,9 @@ namespace TftpNano.Update
         /// Creates an updater.
         /// </summary>
         /// <param name="storage">The storage folder that holds the releases.</param>
-        /// <param name="transport">The UDP socket to fetch with, or null when the server is never asked; the caller owns and closes it.</param>
+        /// <param name="transports">Opens the sockets each download uses (one per transfer), or null when the server is never asked.</param>
         /// <param name="settings">The server, channel, key and policy.</param>
-        public FirmwareUpdater(IUpdateStorage storage, IDatagramTransport transport, UpdateSettings settings)
+        public FirmwareUpdater(IUpdateStorage storage, IDatagramTransportFactory transports, UpdateSettings settings)
         {
             if (storage == null)
             {
@@ -55,7 +55,7 @@ namespace TftpNano.Update
             }
 
             _store = new ReleaseStore(storage);
-            _transport = transport;
+            _transports = transports;
             _settings = settings;
             _verifier = new VerifyingWriteStream();
             _digest = new byte[Sha256.HashLength];
@@ -96,7 +96,7 @@ namespace TftpNano.Update
             {
                 _store.Recover();
                 SettleTrial(result);
-                if (checkServer && _settings.Server != null && _transport != null)
+                if (checkServer && _settings.Server != null && _transports != null)
                 {
                     Update(result);
                 }
@@ -283,7 +283,7 @@ namespace TftpNano.Update
         {
             try
             {
-                new TftpDownload(_transport, _settings.Download).Run(_settings.Server, RemotePath(name), capture);
+                new TftpDownload(_transports, _settings.Download).Run(_settings.Server, RemotePath(name), capture);
             }
             catch (TftpException e)
             {
@@ -309,7 +309,7 @@ namespace TftpNano.Update
         {
             Say("Fetching " + RemotePath(file.Name) + " (" + file.Size.ToString() + " bytes).");
             Stream destination = _store.Storage.CreateFile(ReleaseStore.PathOf(staging, file.Name));
-            TftpDownload download = new TftpDownload(_transport, _settings.Download);
+            TftpDownload download = new TftpDownload(_transports, _settings.Download);
             try
             {
                 _verifier.Begin(destination, file.Size);

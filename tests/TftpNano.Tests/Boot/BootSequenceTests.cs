@@ -90,7 +90,8 @@ public sealed class BootSequenceTests : IDisposable
 
         Assert.Equal((BootOutcome.Launched, "1.0", UpdateOutcome.Refused), (report.Outcome, report.Version, report.Update!.Outcome));
         Assert.Contains(platform.Lines, l => l.StartsWith("update: The manifest is not signed", StringComparison.Ordinal));
-        Assert.True(platform.TransportClosed);
+        Assert.True(platform.Sockets.Opened >= 2, $"{platform.Sockets.Opened} sockets opened");
+        Assert.Equal(platform.Sockets.Opened, platform.Sockets.Closed);
     }
 
     [Fact]
@@ -149,7 +150,9 @@ public sealed class BootSequenceTests : IDisposable
 
         public bool NetworkAsked { get; private set; }
 
-        public bool TransportClosed { get; private set; }
+        public CountingTransportFactory Sockets { get; } = new();
+
+        public IDatagramTransportFactory Transports => Sockets;
 
         public string? ReadSettings() => settings;
 
@@ -163,14 +166,6 @@ public sealed class BootSequenceTests : IDisposable
         public IUpdateStorage MountStorage(DeviceSettings deviceSettings) =>
             StorageFailure is null ? new HostStorage(lab.DeviceRoot) : throw StorageFailure;
 
-        public IDatagramTransport OpenTransport() => new HostUdpTransport(System.Net.Sockets.AddressFamily.InterNetwork);
-
-        public void CloseTransport(IDatagramTransport transport)
-        {
-            ((HostUdpTransport)transport).Dispose();
-            TransportClosed = true;
-        }
-
         public void Launch(DeviceSettings deviceSettings, string folder, ReleaseManifest manifest)
         {
             Launches.Add((folder, manifest.Version.ToString()));
@@ -181,5 +176,37 @@ public sealed class BootSequenceTests : IDisposable
         }
 
         public void Log(string message) => Lines.Add(message);
+    }
+}
+
+/// <summary>Opens host sockets and counts how many were opened and closed.</summary>
+internal sealed class CountingTransportFactory : IDatagramTransportFactory
+{
+    private int _opened;
+    private int _closed;
+
+    public int Opened => Volatile.Read(ref _opened);
+
+    public int Closed => Volatile.Read(ref _closed);
+
+    public IDatagramTransport Open(System.Net.Sockets.AddressFamily addressFamily)
+    {
+        Interlocked.Increment(ref _opened);
+        return new Counted(this, HostUdpTransportFactory.Instance.Open(addressFamily));
+    }
+
+    private sealed class Counted(CountingTransportFactory owner, IDatagramTransport inner) : IDatagramTransport
+    {
+        public System.Net.EndPoint LastSender => inner.LastSender;
+
+        public void Send(byte[] buffer, int count, System.Net.EndPoint remote) => inner.Send(buffer, count, remote);
+
+        public int Receive(byte[] buffer, int timeoutMs) => inner.Receive(buffer, timeoutMs);
+
+        public void Close()
+        {
+            inner.Close();
+            Interlocked.Increment(ref owner._closed);
+        }
     }
 }

@@ -79,8 +79,7 @@ public class ServerInteropTests(PeerServersFixture peers) : IClassFixture<PeerSe
     private static void Check(IPEndPoint server, RequestMode mode, long size)
     {
         TftpDownloadSettings settings = SettingsFor(mode);
-        using var transport = new HostUdpTransport(server.AddressFamily);
-        var download = new TftpDownload(transport, settings);
+        var download = new TftpDownload(HostUdpTransportFactory.Instance, settings);
         var destination = new VerifyingStream(PeerServersFixture.SeedOf(size));
         long written = download.Run(server, PeerServersFixture.NameOf(size), destination);
 

@@ -43,8 +43,7 @@ public class FleetTests(ImpairedLinkFixture fixture, ITestOutputHelper output) :
                 var clock = Stopwatch.StartNew();
                 try
                 {
-                    using var transport = new HostUdpTransport(endPoint.AddressFamily);
-                    new TftpDownload(transport, new TftpDownloadSettings { WindowSize = 4 })
+                    new TftpDownload(HostUdpTransportFactory.Instance, new TftpDownloadSettings { WindowSize = 4 })
                         .Run(relay.LocalEndPoint, ImpairedLinkFixture.FleetImage, destination);
                     results[device] = (destination, null, clock.Elapsed);
                 }

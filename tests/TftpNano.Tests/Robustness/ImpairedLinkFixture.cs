@@ -64,8 +64,7 @@ public sealed class ImpairedLinkFixture : IDisposable
     {
         using var relay = new LinkEmulator(server, link, link, seed) { Drop = drop };
         relay.Start();
-        using var transport = new HostUdpTransport(server.AddressFamily);
-        var download = new TftpDownload(transport, settings);
+        var download = new TftpDownload(HostUdpTransportFactory.Instance, settings);
         var destination = new VerifyingStream(contentSeed);
         var clock = Stopwatch.StartNew();
         Exception? error = null;

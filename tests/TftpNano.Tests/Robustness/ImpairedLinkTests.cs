@@ -1,3 +1,4 @@
+using TftpNano.Cli.Net;
 using System.Diagnostics;
 using System.Net;
 using TftpNano.Cli.Relay;
@@ -90,8 +91,7 @@ public class ImpairedLinkTests(ImpairedLinkFixture fixture, ITestOutputHelper ou
         using var relay = new LinkEmulator(atftpd.EndPoint, new LinkProfile(OneWay, TimeSpan.Zero, 0, 0, 0),
             new LinkProfile(OneWay, TimeSpan.Zero, 0, 0, 0), seed: 5);
         relay.Start();
-        using var transport = new TftpNano.Cli.Net.HostUdpTransport(System.Net.Sockets.AddressFamily.InterNetwork);
-        var download = new TftpDownload(transport, Settings());
+        var download = new TftpDownload(HostUdpTransportFactory.Instance, Settings());
         download.Progress += (bytes, _) =>
         {
             if (bytes >= 64 * 1024)

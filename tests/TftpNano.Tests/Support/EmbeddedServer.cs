@@ -53,8 +53,7 @@ internal sealed class EmbeddedServer : IDisposable
     /// <summary>Downloads a file into <paramref name="destination"/> on a transport of its own.</summary>
     public TftpDownload Run(string name, TftpDownloadSettings settings, Stream destination)
     {
-        using var transport = new HostUdpTransport(EndPoint.AddressFamily);
-        var download = new TftpDownload(transport, settings);
+        var download = new TftpDownload(HostUdpTransportFactory.Instance, settings);
         download.Run(EndPoint, name, destination);
         return download;
     }

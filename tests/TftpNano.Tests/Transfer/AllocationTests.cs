@@ -35,8 +35,7 @@ public class AllocationTests(ITestOutputHelper output)
     {
         var settings = new TftpDownloadSettings { BlockSize = blockSize, WindowSize = windowSize };
         var destination = new VerifyingStream();
-        using var transport = new HostUdpTransport(server.EndPoint.AddressFamily);
-        var download = new TftpDownload(transport, settings);
+        var download = new TftpDownload(HostUdpTransportFactory.Instance, settings);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         download.Run(server.EndPoint, name, destination);

@@ -1,3 +1,4 @@
+using TftpNano.Cli.Net;
 using TftpNano.Cli.Server;
 using TftpNano.Protocol;
 using TftpNano.Tests.Support;
@@ -351,8 +352,7 @@ public class DownloadEngineTests
     {
         using var server = new EmbeddedServer();
         server.AddFile("f", 10000);
-        using var transport = new TftpNano.Cli.Net.HostUdpTransport(server.EndPoint.AddressFamily);
-        var download = new TftpDownload(transport, EmbeddedServer.Settings(blockSize: 1024, windowSize: 4));
+        var download = new TftpDownload(HostUdpTransportFactory.Instance, EmbeddedServer.Settings(blockSize: 1024, windowSize: 4));
         var reports = new List<(long Bytes, long Total)>();
         download.Progress += (bytes, total) => reports.Add((bytes, total));
         download.Run(server.EndPoint, "f", new VerifyingStream());
@@ -367,8 +367,7 @@ public class DownloadEngineTests
     {
         using var server = new EmbeddedServer();
         server.AddFile("f", 100 * 1024);
-        using var transport = new TftpNano.Cli.Net.HostUdpTransport(server.EndPoint.AddressFamily);
-        var download = new TftpDownload(transport, EmbeddedServer.Settings(blockSize: 1024, windowSize: 1));
+        var download = new TftpDownload(HostUdpTransportFactory.Instance, EmbeddedServer.Settings(blockSize: 1024, windowSize: 1));
         download.Progress += (bytes, _) =>
         {
             if (bytes == 10 * 1024)

@@ -80,10 +80,28 @@ public sealed class ProtocolViolationTests : IDisposable
     {
         BackgroundDownload client = StartDownload(new TftpDownloadSettings { UseOptions = false });
         IPEndPoint from = ReceiveRequest();
+        Send(from, [0, 3, 0, 1, .. new byte[512]]);
+        Assert.Equal(new byte[] { 0, 4, 0, 1 }, Receive(_transfer));
         Send(from, [0, 4, 0, 1]);
 
         Assert.Equal(TftpFailure.MalformedPacket, Failure(client).Failure);
         AssertError(Receive(_transfer), TftpErrorCode.IllegalOperation);
+    }
+
+    [Fact]
+    public void WhatCannotAnswerTheRequestIsAStrangersDatagram()
+    {
+        // An ACK is no answer to a read request: it gets ERROR 5, and the real answer is still taken.
+        BackgroundDownload client = StartDownload(new TftpDownloadSettings { UseOptions = false });
+        IPEndPoint from = ReceiveRequest();
+        Send(from, [0, 4, 0, 1]);
+        AssertError(Receive(_transfer), TftpErrorCode.UnknownTransferId);
+
+        Send(from, [0, 3, 0, 1, 7]);
+        Assert.Equal(new byte[] { 0, 4, 0, 1 }, Receive(_transfer));
+        Assert.True(client.Join(Wait));
+        Assert.Null(client.Error);
+        Assert.Equal(1, client.Bytes);
     }
 
     [Fact]
@@ -124,6 +142,128 @@ public sealed class ProtocolViolationTests : IDisposable
         Assert.True(client.Join(Wait));
         Assert.Null(client.Error);
         Assert.Equal(3, client.Bytes);
+    }
+
+    [Fact]
+    public void ADatagramFromAnotherPortOfTheServerCannotTakeOverTheRequest()
+    {
+        // Only an OACK, DATA 1 or an ERROR can answer a request: a DATA 0 from another port of the
+        // server's address, spoofed or left over, is a stranger's, and the real answer is still taken.
+        using Socket other = Bound(IPAddress.Loopback);
+        BackgroundDownload client = StartDownload(new TftpDownloadSettings { BlockSize = 512, WindowSize = 1 });
+        IPEndPoint from = ReceiveRequest();
+        other.SendTo([0, 3, 0, 0, 1, 2, 3], from);
+        AssertError(Receive(other), TftpErrorCode.UnknownTransferId);
+
+        Send(from, Packet(6, "blksize", "512"));
+        Assert.Equal(new byte[] { 0, 4, 0, 0 }, Receive(_transfer));
+        Send(from, [0, 3, 0, 1, 9, 8, 7]);
+        Assert.Equal(new byte[] { 0, 4, 0, 1 }, Receive(_transfer));
+        Assert.True(client.Join(Wait));
+        Assert.Null(client.Error);
+        Assert.Equal(3, client.Bytes);
+    }
+
+    [Fact]
+    public void AnErrorFromAStrangerIsNotAnswered()
+    {
+        using Socket other = Bound(IPAddress.Loopback);
+        BackgroundDownload client = StartDownload(new TftpDownloadSettings { UseOptions = false });
+        IPEndPoint from = ReceiveRequest();
+        Send(from, [0, 3, 0, 1, .. new byte[512]]);
+        Assert.Equal(new byte[] { 0, 4, 0, 1 }, Receive(_transfer));
+
+        other.SendTo([0, 5, 0, 1, .. Encoding.ASCII.GetBytes("not yours"), 0], from);
+        Send(from, [0, 3, 0, 2, 5]);
+        Assert.Equal(new byte[] { 0, 4, 0, 2 }, Receive(_transfer));
+        Assert.True(client.Join(Wait));
+        Assert.Null(client.Error);
+        Assert.False(other.Poll(TimeSpan.FromMilliseconds(300), SelectMode.SelectRead), "an ERROR was answered");
+    }
+
+    [Fact]
+    public void AStaleErrorForARetransmittedRequestDoesNotFailTheFallback()
+    {
+        // A slow server answers both copies of the options request with ERROR 8, each from a new port.
+        // The second ERROR arrives after the client fell back to a plain request: it must not be taken
+        // for the answer to that request, which comes from a socket of its own.
+        using Socket first = Bound(IPAddress.Loopback);
+        using Socket second = Bound(IPAddress.Loopback);
+        BackgroundDownload client = StartDownload(new TftpDownloadSettings { InitialTimeoutMs = 100 });
+        IPEndPoint optionsFrom = ReceiveRequest();
+        Assert.Equal(optionsFrom, ReceiveRequest());
+        first.SendTo([0, 5, 0, 8, .. Encoding.ASCII.GetBytes("no options"), 0], optionsFrom);
+
+        IPEndPoint plainFrom = ReceiveRequest();
+        Assert.NotEqual(optionsFrom, plainFrom);
+        second.SendTo([0, 5, 0, 8, .. Encoding.ASCII.GetBytes("no options"), 0], optionsFrom);
+        Thread.Sleep(100);
+        Send(plainFrom, [0, 3, 0, 1, 4, 5, 6, 7]);
+        Assert.Equal(new byte[] { 0, 4, 0, 1 }, Receive(_transfer));
+        Assert.True(client.Join(Wait));
+        Assert.Null(client.Error);
+        Assert.Equal(4, client.Bytes);
+    }
+
+    [Fact]
+    public void AServerThatRepeatsALaterBlockForeverIsGivenUp()
+    {
+        // Each repeat of block 3 is a gap (block 2 is missing) and re-arms the timer, so the timeout
+        // limit is never reached: the bound is on restarts without a byte written.
+        var settings = new TftpDownloadSettings { BlockSize = 512, WindowSize = 4, InitialTimeoutMs = 200 };
+        BackgroundDownload client = StartDownload(settings);
+        IPEndPoint from = ReceiveRequest();
+        Send(from, Packet(6, "blksize", "512", "windowsize", "4"));
+        Assert.Equal(new byte[] { 0, 4, 0, 0 }, Receive(_transfer));
+        Send(from, [0, 3, 0, 1, .. new byte[512]]);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!client.Join(TimeSpan.FromMilliseconds(10)) && watch.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            Send(from, [0, 3, 0, 3, .. new byte[512]]);
+        }
+
+        TftpException e = Failure(client);
+        Assert.Equal(TftpFailure.TimedOut, e.Failure);
+        Assert.Contains("no progress", e.Message);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"gave up after {watch.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public void AServerThatTricklesBlocksIsGivenUp()
+    {
+        // One 512-byte block every 300 ms keeps every timer happy; 1,706 bytes a second is below the
+        // 4,096 asked for over each 2-second span.
+        var settings = new TftpDownloadSettings { UseOptions = false, MinBytesPerSecond = 4096, ThroughputWindowSeconds = 2 };
+        BackgroundDownload client = StartDownload(settings);
+        IPEndPoint from = ReceiveRequest();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (int block = 1; !client.Join(TimeSpan.FromMilliseconds(300)) && watch.Elapsed < TimeSpan.FromSeconds(20); block++)
+        {
+            Send(from, [0, 3, (byte)(block >> 8), (byte)block, .. new byte[512]]);
+        }
+
+        TftpException e = Failure(client);
+        Assert.Equal(TftpFailure.TimedOut, e.Failure);
+        Assert.Contains("too slow", e.Message);
+        Assert.InRange(watch.Elapsed.TotalSeconds, 1.9, 5);
+    }
+
+    [Fact]
+    public void ATransferThatOutlastsItsTimeLimitIsGivenUp()
+    {
+        var settings = new TftpDownloadSettings { UseOptions = false, TransferTimeLimitSeconds = 1 };
+        BackgroundDownload client = StartDownload(settings);
+        IPEndPoint from = ReceiveRequest();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (int block = 1; !client.Join(TimeSpan.FromMilliseconds(50)) && watch.Elapsed < TimeSpan.FromSeconds(20); block++)
+        {
+            Send(from, [0, 3, (byte)(block >> 8), (byte)block, .. new byte[512]]);
+        }
+
+        TftpException e = Failure(client);
+        Assert.Equal(TftpFailure.TimedOut, e.Failure);
+        Assert.Contains("took longer than 1 s", e.Message);
+        Assert.InRange(watch.Elapsed.TotalSeconds, 0.9, 3);
     }
 
     private static Socket Bound(IPAddress address)
@@ -192,8 +332,7 @@ public sealed class ProtocolViolationTests : IDisposable
             {
                 try
                 {
-                    using var transport = new HostUdpTransport(AddressFamily.InterNetwork);
-                    Bytes = new TftpDownload(transport, settings).Run(server, "image.bin", new MemoryStream());
+                    Bytes = new TftpDownload(HostUdpTransportFactory.Instance, settings).Run(server, "image.bin", new MemoryStream());
                 }
                 catch (Exception e)
                 {
