@@ -13,7 +13,8 @@ namespace TftpNano.Cli.Server;
 /// Windows follow RFC 7440: the server sends up to a window of blocks, then waits for an ACK and
 /// resumes after whatever block it names, so a client that ACKs the last block it received in order
 /// gets the rest of the window again at once. A duplicate ACK makes the server resend at most once
-/// per window sent, which keeps duplicates from multiplying (RFC 1123 4.2.3.1).
+/// per window sent. In lock-step (a window of 1) a duplicate ACK resends nothing: only the timer does,
+/// as RFC 1123 4.2.3.1 requires, so duplicates cannot multiply.
 /// </remarks>
 internal sealed class ServerTransfer
 {
@@ -233,7 +234,10 @@ internal sealed class ServerTransfer
             long advance = (TftpPacket.ReadBlockNumber(_buffer, length) - acknowledged) & 0xFFFF;
             if (advance == 0)
             {
-                if (!resumedOnDuplicate && sent > acknowledged)
+                // A repeated ACK. In lock-step it is only ever an answer to a duplicated block, and
+                // resending on it would send every later block twice (RFC 1123 4.2.3.1): there the timer
+                // alone resends. In a window it asks for the rest of the window (RFC 7440), once per window.
+                if (_windowSize > 1 && !resumedOnDuplicate && sent > acknowledged)
                 {
                     resumedOnDuplicate = true;
                     SendWindow(acknowledged + 1, finalBlock);

@@ -76,18 +76,21 @@ public class DownloadEngineTests
     }
 
     [Fact]
-    public void LostDataInLockStepIsRecoveredByTheClientNotTheServerTimer()
+    public void LostDataInLockStepIsResentOnTheServersTimerOnly()
     {
+        // RFC 1123 4.2.3.1: in lock-step the client's repeated ACK does not make the server resend; the
+        // server's own timer does, once.
         using var server = new EmbeddedServer(new FaultScript { OnSend = OnFirstSendOf(5, FaultAction.Drop) });
         server.AddFile("f", 20 * 512);
         var (download, destination) = server.Download("f", EmbeddedServer.Settings(useOptions: false));
 
         AssertComplete(destination, 20 * 512);
-        Assert.Equal(1, download.Statistics.Timeouts);
+        Assert.True(download.Statistics.Timeouts >= 1);
         Assert.Equal(0, download.Statistics.DuplicateBlocks);
         TransferRecord record = server.SingleRecord();
         Assert.Equal(1, record.DataPacketsResent);
-        Assert.Equal(0, record.TimeoutsExpired);
+        Assert.Equal(1, record.TimeoutsExpired);
+        Assert.Equal(21 + 1, record.DataPacketsSent);
     }
 
     [Fact]
