@@ -21,7 +21,7 @@ namespace TftpNano.Device
             for (int i = 0; i < manifest.Files.Length; i++)
             {
                 string name = manifest.Files[i].Name;
-                if (!name.ToLower().EndsWith(".pe"))
+                if (!AsciiCase.EndsWith(name, ".pe"))
                 {
                     continue;
                 }

@@ -237,7 +237,7 @@ namespace TftpNano.Protocol
             }
 
             string fileName = ReadText(packet, 2, nameEnd, true, "file name");
-            string mode = ReadText(packet, nameEnd + 1, modeEnd, true, "transfer mode").ToLower();
+            string mode = AsciiCase.ToLower(ReadText(packet, nameEnd + 1, modeEnd, true, "transfer mode"));
             return new TftpRequest(opcode, fileName, mode, ReadOptions(packet, modeEnd + 1, length));
         }
 

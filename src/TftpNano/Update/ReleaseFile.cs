@@ -64,7 +64,7 @@ namespace TftpNano.Update
         /// <returns>True when they name the same file.</returns>
         public static bool SameName(string a, string b)
         {
-            return a.ToLower() == b.ToLower();
+            return AsciiCase.Equal(a, b);
         }
     }
 }
