@@ -11,16 +11,18 @@ namespace TftpNano.Transfer
     /// </summary>
     /// <remarks>
     /// <para>
-    /// One object serves one transfer at a time. It allocates one receive buffer and one small send
-    /// buffer per transfer and nothing per block: each in-order DATA block is written to the destination
-    /// straight from the receive buffer.
+    /// One object serves one transfer at a time, on a socket it opens for that transfer and closes at its
+    /// end (a new transfer ID, RFC 1350 section 4). It allocates one receive buffer and one small send
+    /// buffer per transfer and nothing per block: each in-order DATA block is written to the
+    /// destination straight from the receive buffer.
     /// </para>
     /// <para>
     /// The receiver drives recovery. Its adaptive timer (<see cref="RetransmissionTimer"/>) is far
     /// shorter than any server's, so after a loss it re-sends the ACK of the last in-order block, which
-    /// makes lock-step servers and RFC 7440 senders resume from there. It never answers a duplicate
-    /// with a retransmission of its own, so duplicates cannot multiply (the Sorcerer's Apprentice
-    /// problem of RFC 1123 4.2.3.1). A gap inside a window is ACKed at once, once per gap.
+    /// makes RFC 7440 senders resume from there at once (a lock-step server resends on its own timer,
+    /// as RFC 1123 4.2.3.1 has it). It never answers a duplicate with a retransmission of its own, so
+    /// duplicates cannot multiply. A gap inside a window is ACKed at once, once per gap; give-up
+    /// depends on progress (bytes written), not only on silence.
     /// </para>
     /// </remarks>
     public sealed class TftpDownload
