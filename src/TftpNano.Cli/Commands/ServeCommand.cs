@@ -14,15 +14,37 @@ internal static class ServeCommand
         var folder = new Argument<DirectoryInfo>("dir") { Description = "The folder to serve." };
         var address = new Option<string>("--address") { Description = "Address to listen on.", DefaultValueFactory = _ => "0.0.0.0" };
         var port = new Option<int>("--port") { Description = "Port to listen on.", DefaultValueFactory = _ => 69 };
+        var defaults = new TftpServerSettings();
+        var maxTransfers = new Option<int>("--max-transfers")
+        {
+            Description = "Transfers at once; more requests get ERROR 0 \"Server busy.\"",
+            DefaultValueFactory = _ => defaults.MaxTransfers,
+        };
+        var maxPerClient = new Option<int>("--max-per-client")
+        {
+            Description = "Transfers at once from one client address.",
+            DefaultValueFactory = _ => defaults.MaxTransfersPerClient,
+        };
+        var maxTimeout = new Option<int>("--max-timeout")
+        {
+            Description = "The largest timeout option granted, in seconds.",
+            DefaultValueFactory = _ => defaults.MaxTimeoutSeconds,
+        };
 
         var command = new Command("serve", "Serve a folder read-only over TFTP (blksize, tsize, timeout, windowsize).")
         {
-            folder, address, port,
+            folder, address, port, maxTransfers, maxPerClient, maxTimeout,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var listen = new IPEndPoint(IPAddress.Parse(parse.GetValue(address)!), parse.GetValue(port));
-            using var server = new TftpServer(parse.GetValue(folder)!.FullName, listen);
+            var settings = new TftpServerSettings
+            {
+                MaxTransfers = Positive(parse.GetValue(maxTransfers), "--max-transfers"),
+                MaxTransfersPerClient = Positive(parse.GetValue(maxPerClient), "--max-per-client"),
+                MaxTimeoutSeconds = Math.Clamp(Positive(parse.GetValue(maxTimeout), "--max-timeout"), 1, 255),
+            };
+            using var server = new TftpServer(parse.GetValue(folder)!.FullName, listen, settings);
             server.TransferFinished += Log;
             using var stop = new ManualResetEventSlim();
             Console.CancelKeyPress += (_, e) =>
@@ -37,11 +59,15 @@ internal static class ServeCommand
         return command;
     }
 
+    private static int Positive(int value, string option) =>
+        value > 0 ? value : throw new ArgumentException($"{option} must be at least 1, not {value}.");
+
     private static void Log(TransferRecord record)
     {
+        // The name and a client's error text come from the network: escaped, they cannot forge a line.
         string outcome = record.Completed
             ? $"sent {Units.Bytes(record.BytesAcknowledged)} (blksize {record.BlockSize}, windowsize {record.WindowSize}, {record.DataPacketsResent} resent)"
-            : $"failed: {record.Failure}";
-        Console.WriteLine($"{record.Client} {record.FileName}: {outcome}");
+            : $"failed: {Printable.Escape(record.Failure ?? "")}";
+        Console.WriteLine($"{record.Client} {Printable.Escape(record.FileName)}: {outcome} in {record.Duration.TotalSeconds:F2} s");
     }
 }

@@ -26,14 +26,22 @@ public sealed class HostUdpTransport : IDatagramTransport, IDisposable
     public HostUdpTransport(AddressFamily family, IPEndPoint? local = null)
     {
         _socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
-        if (OperatingSystem.IsWindows())
+        try
         {
-            // SIO_UDP_CONNRESET off: otherwise an ICMP port-unreachable fails the next receive.
-            const int SioUdpConnReset = -1744830452;
-            _socket.IOControl(SioUdpConnReset, [0, 0, 0, 0], null);
-        }
+            if (OperatingSystem.IsWindows())
+            {
+                // SIO_UDP_CONNRESET off: otherwise an ICMP port-unreachable fails the next receive.
+                const int SioUdpConnReset = -1744830452;
+                _socket.IOControl(SioUdpConnReset, [0, 0, 0, 0], null);
+            }
 
-        _socket.Bind(local ?? new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0));
+            _socket.Bind(local ?? new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0));
+        }
+        catch
+        {
+            _socket.Dispose();
+            throw;
+        }
         _received = new SocketAddress(family);
         _endPointFactory = new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
     }

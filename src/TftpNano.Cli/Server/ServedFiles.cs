@@ -65,6 +65,32 @@ public sealed class ServedFiles
         return null;
     }
 
+    /// <summary>
+    /// Resolves a requested name and opens it for one transfer.
+    /// </summary>
+    /// <param name="requested">The name the client asked for.</param>
+    /// <param name="file">The file, when it can be served.</param>
+    /// <returns>Null when the file was opened; otherwise the TFTP error to answer with.</returns>
+    internal (Protocol.TftpErrorCode Code, string Message)? TryOpen(string requested, out ServedFile? file)
+    {
+        file = null;
+        if (TryResolve(requested, out string path) is { } refusal)
+        {
+            return refusal;
+        }
+
+        try
+        {
+            file = ServedFile.Open(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (Protocol.TftpErrorCode.AccessViolation, "Cannot read the file.");
+        }
+
+        return file is null ? (Protocol.TftpErrorCode.AccessViolation, "Only regular files are served.") : null;
+    }
+
     // Resolves every symbolic link along an absolute path, like realpath(3); null for a dangling link.
     private static string? ResolveLinks(string path, int depth)
     {

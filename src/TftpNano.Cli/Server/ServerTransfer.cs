@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using TftpNano.Cli.Net;
 using TftpNano.Protocol;
+using TftpNano.Transfer;
 
 namespace TftpNano.Cli.Server;
 
@@ -10,11 +8,23 @@ namespace TftpNano.Cli.Server;
 /// The sending side of one read transfer, on its own port and thread.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Windows follow RFC 7440: the server sends up to a window of blocks, then waits for an ACK and
 /// resumes after whatever block it names, so a client that ACKs the last block it received in order
-/// gets the rest of the window again at once. A duplicate ACK makes the server resend at most once
-/// per window sent. In lock-step (a window of 1) a duplicate ACK resends nothing: only the timer does,
-/// as RFC 1123 4.2.3.1 requires, so duplicates cannot multiply.
+/// gets the rest of the window again at once. A repeated ACK makes the server resend at most once per
+/// window sent. In lock-step (a window of 1) a repeated ACK resends nothing: only the timer does, as
+/// RFC 1123 4.2.3.1 requires, so duplicates cannot multiply.
+/// </para>
+/// <para>
+/// The timer adapts (RFC 1123 4.2.3.2): it starts at the <c>timeout</c> the client asked for (at most
+/// <see cref="TftpServerSettings.MaxTimeoutSeconds"/>) or the default, never goes below it, follows the
+/// measured round trip above it (RFC 6298, Karn's rule) and doubles on every expiry in a row, up to
+/// <see cref="TftpServerSettings.MaxTimeoutSeconds"/>.
+/// </para>
+/// <para>
+/// Memory is constant per transfer: one buffer of a block, whatever the file's size. The file's length is
+/// fixed when it is opened, and no more than that is ever sent.
+/// </para>
 /// </remarks>
 internal sealed class ServerTransfer
 {
@@ -22,27 +32,29 @@ internal sealed class ServerTransfer
     private readonly TftpServer _server;
     private readonly TftpRequest _request;
     private readonly ServedFiles _files;
-    private readonly CancellationToken _stop;
-    private readonly FaultScript? _faults;
-    private readonly Dictionary<long, int> _attempts = new();
+    private readonly CancellationTokenSource _cancel;
     private readonly Thread _thread;
-    private HostUdpTransport _transport = null!;
-    private HostUdpTransport? _strayTransport;
-    private FileStream _file = null!;
-    private byte[] _buffer = null!;
-    private byte[]? _held;
+    private readonly IDatagramTransport _transport;
+    private ServedFile? _file;
+    private byte[] _buffer = new byte[TftpPacket.DataHeaderLength + TftpPacket.DefaultBlockSize];
     private int _blockSize = TftpPacket.DefaultBlockSize;
     private int _windowSize = 1;
     private int _timeoutMs;
+    private RetransmissionTimer _timer = null!;
     private long _deadline;
+    private long _highestSent;
 
-    public ServerTransfer(TftpServer server, IPEndPoint client, TftpRequest request, ServedFiles files, CancellationToken stop)
+    // Karn's rule: a round trip is measured only from a first transmission to the ACK that covers it.
+    private long _timedBlock;
+    private long _sentAt;
+
+    public ServerTransfer(TftpServer server, IPEndPoint client, TftpRequest request, ServedFiles files, IDatagramTransport socket, CancellationToken stop)
     {
+        _transport = socket;
         _server = server;
         _request = request;
         _files = files;
-        _stop = stop;
-        _faults = server.Settings.Faults;
+        _cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
         _timeoutMs = (int)server.Settings.DefaultTimeout.TotalMilliseconds;
         Client = client;
         Record = new TransferRecord { Client = client, FileName = request.FileName };
@@ -57,53 +69,42 @@ internal sealed class ServerTransfer
 
     public void Join() => _thread.Join();
 
+    /// <summary>Ends the transfer early: its client asked again, from the same port, for a new transfer.</summary>
+    public void Cancel() => _cancel.Cancel();
+
     private static long Now => Environment.TickCount64;
+
+    private TftpServerSettings Settings => _server.Settings;
 
     private void Run()
     {
+        var started = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            _transport = new HostUdpTransport(Client.AddressFamily, new IPEndPoint(_server.LocalEndPoint.Address, 0));
-            _buffer = new byte[TftpPacket.DataHeaderLength + TftpPacket.DefaultBlockSize];
-            if (_files.TryResolve(_request.FileName, out string path) is { } refusal)
+            if (_files.TryOpen(_request.FileName, out _file) is { } refusal)
             {
                 SendError(refusal.Code, refusal.Message);
                 Record.Failure = refusal.Message;
                 return;
             }
 
-            try
+            if (Negotiate())
             {
-                _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                SendError(TftpErrorCode.AccessViolation, "Cannot read the file.");
-                Record.Failure = e.Message;
-                return;
-            }
-
-            using (_file)
-            {
-                if (Negotiate())
-                {
-                    SendFile();
-                }
+                SendFile();
             }
         }
-        catch (ScriptedFailureException)
+        catch (Exception e)
         {
-            Record.Failure = "scripted failure";
-        }
-        catch (Exception e) when (e is IOException or SocketException)
-        {
-            Record.Failure = e.Message;
+            // Whatever breaks ends this transfer only: the server and the other transfers go on.
+            Record.Failure ??= e.Message;
             SendError(TftpErrorCode.NotDefined, "Server error.");
         }
         finally
         {
-            DrainStrayPort();
-            _transport?.Dispose();
+            _file?.Dispose();
+            _transport.Close();
+            _cancel.Dispose();
+            Record.Duration = started.Elapsed;
             _server.OnFinished(this);
         }
     }
@@ -112,44 +113,38 @@ internal sealed class ServerTransfer
     private bool Negotiate()
     {
         TftpOptions requested = _request.Options;
-        if (requested.IsEmpty || _faults?.IgnoreOptions == true)
+        if (requested.IsEmpty || Settings.IgnoreOptions)
         {
+            StartTimer();
             return true;
-        }
-
-        if (_faults?.RejectOptions == true)
-        {
-            SendError(TftpErrorCode.OptionNegotiationFailed, "Options are refused.");
-            Record.Failure = "options refused";
-            return false;
         }
 
         var granted = new TftpOptions();
         if (requested.BlockSize > 0)
         {
-            granted.BlockSize = Math.Min(requested.BlockSize, _server.Settings.MaxBlockSize);
+            granted.BlockSize = Math.Min(requested.BlockSize, Settings.MaxBlockSize);
         }
 
         if (requested.WindowSize > 0)
         {
-            granted.WindowSize = Math.Min(requested.WindowSize, _server.Settings.MaxWindowSize);
+            granted.WindowSize = Math.Min(requested.WindowSize, Settings.MaxWindowSize);
         }
 
         if (requested.TimeoutSeconds > 0)
         {
-            granted.TimeoutSeconds = requested.TimeoutSeconds;
+            granted.TimeoutSeconds = Math.Min(requested.TimeoutSeconds, Settings.MaxTimeoutSeconds);
         }
 
         if (requested.TransferSize >= 0)
         {
-            granted.TransferSize = _file.Length;
+            granted.TransferSize = _file!.Length;
         }
 
-        granted = _faults?.ForcedOptionAcknowledgement ?? granted;
         _blockSize = granted.BlockSize > 0 ? granted.BlockSize : TftpPacket.DefaultBlockSize;
         _windowSize = granted.WindowSize > 0 ? granted.WindowSize : 1;
         _timeoutMs = granted.TimeoutSeconds > 0 ? granted.TimeoutSeconds * 1000 : _timeoutMs;
         _buffer = new byte[TftpPacket.DataHeaderLength + Math.Max(_blockSize, TftpPacket.DefaultBlockSize)];
+        StartTimer();
 
         int retries = 0;
         SendOptionAcknowledgement(granted);
@@ -163,12 +158,13 @@ internal sealed class ServerTransfer
 
             if (length < 0)
             {
-                if (++retries > _server.Settings.MaxRetries)
+                if (++retries > Settings.MaxRetries)
                 {
                     Record.Failure = "timeout waiting for ACK 0";
                     return false;
                 }
 
+                _timer.BackOff();
                 SendOptionAcknowledgement(granted);
                 continue;
             }
@@ -187,17 +183,21 @@ internal sealed class ServerTransfer
         }
     }
 
+    // Back-off up to the largest timeout the server grants: a client that went silent holds its slot
+    // for MaxRetries of those at most.
+    private void StartTimer() =>
+        _timer = new RetransmissionTimer(_timeoutMs, _timeoutMs, Math.Max(_timeoutMs, Settings.MaxTimeoutSeconds * 1000), Random.Shared.Next());
+
     private void SendFile()
     {
         Record.BlockSize = _blockSize;
         Record.WindowSize = _windowSize;
-        long finalBlock = (_file.Length / _blockSize) + 1;
+        long finalBlock = (_file!.Length / _blockSize) + 1;
         long acknowledged = 0;
-        long sent = 0;
         bool resumedOnDuplicate = false;
         int retries = 0;
 
-        sent = SendWindow(acknowledged + 1, finalBlock);
+        long sent = SendWindow(acknowledged + 1, finalBlock);
         while (true)
         {
             int length = ReceiveFromClient();
@@ -208,12 +208,13 @@ internal sealed class ServerTransfer
 
             if (length < 0)
             {
-                if (++retries > _server.Settings.MaxRetries)
+                if (++retries > Settings.MaxRetries)
                 {
                     Record.Failure = $"timeout at block {acknowledged + 1}";
                     return;
                 }
 
+                _timer.BackOff();
                 sent = Math.Max(sent, SendWindow(acknowledged + 1, finalBlock));
                 resumedOnDuplicate = false;
                 continue;
@@ -234,9 +235,9 @@ internal sealed class ServerTransfer
             long advance = (TftpPacket.ReadBlockNumber(_buffer, length) - acknowledged) & 0xFFFF;
             if (advance == 0)
             {
-                // A repeated ACK. In lock-step it is only ever an answer to a duplicated block, and
-                // resending on it would send every later block twice (RFC 1123 4.2.3.1): there the timer
-                // alone resends. In a window it asks for the rest of the window (RFC 7440), once per window.
+                // A repeated ACK. In lock-step it only ever answers a duplicated block, and resending on
+                // it would send every later block twice (RFC 1123 4.2.3.1): there the timer alone
+                // resends. In a window it asks for the rest of the window (RFC 7440), once per window.
                 if (_windowSize > 1 && !resumedOnDuplicate && sent > acknowledged)
                 {
                     resumedOnDuplicate = true;
@@ -252,6 +253,7 @@ internal sealed class ServerTransfer
             }
 
             acknowledged += advance;
+            OnProgress(acknowledged);
             retries = 0;
             Record.BytesAcknowledged = Math.Min(acknowledged * _blockSize, _file.Length);
             if (acknowledged == finalBlock)
@@ -265,77 +267,60 @@ internal sealed class ServerTransfer
         }
     }
 
+    private void OnProgress(long acknowledged)
+    {
+        if (_timedBlock > 0 && acknowledged >= _timedBlock)
+        {
+            _timer.AddSample(Now - _sentAt);
+            _timedBlock = 0;
+        }
+
+        _timer.ResetBackOff();
+    }
+
     // Sends blocks first.. up to a window, never past the final one; returns the last block sent.
     private long SendWindow(long first, long finalBlock)
     {
         long last = Math.Min(first + _windowSize - 1, finalBlock);
+        bool fresh = first > _highestSent;
         for (long block = first; block <= last; block++)
         {
-            long position = (block - 1) * _blockSize;
-            if (_file.Position != position)
-            {
-                _file.Position = position;
-            }
-
-            int payload = _file.ReadAtLeast(_buffer.AsSpan(TftpPacket.DataHeaderLength, _blockSize), _blockSize, throwOnEndOfStream: false);
+            int payload = _file!.Read(_buffer.AsSpan(TftpPacket.DataHeaderLength, _blockSize), (block - 1) * _blockSize);
             TftpPacket.WriteDataHeader(_buffer, (int)(block & 0xFFFF));
-            int attempt = _attempts.TryGetValue(block, out int previous) ? previous + 1 : 1;
-            _attempts[block] = attempt;
             Record.DataPacketsSent++;
-            if (attempt > 1)
+            if (block <= _highestSent)
             {
                 Record.DataPacketsResent++;
             }
 
-            Transmit(new OutgoingPacket(TftpOpcode.Data, block, attempt), TftpPacket.DataHeaderLength + payload);
+            _transport.Send(_buffer, TftpPacket.DataHeaderLength + payload, Client);
         }
 
-        _deadline = Now + _timeoutMs;
+        _highestSent = Math.Max(_highestSent, last);
+        if (fresh)
+        {
+            _timedBlock = last;
+            _sentAt = Now;
+        }
+        else
+        {
+            _timedBlock = 0;
+        }
+
+        _deadline = Now + _timer.NextWaitMs();
         return last;
     }
 
     private void SendOptionAcknowledgement(TftpOptions granted)
     {
-        int attempt = _attempts.TryGetValue(0, out int previous) ? previous + 1 : 1;
-        _attempts[0] = attempt;
-        Transmit(new OutgoingPacket(TftpOpcode.OptionAcknowledgement, 0, attempt),
-            TftpPacket.WriteOptionAcknowledgement(_buffer, granted));
-        _deadline = Now + _timeoutMs;
+        _transport.Send(_buffer, TftpPacket.WriteOptionAcknowledgement(_buffer, granted), Client);
+        _deadline = Now + _timer.NextWaitMs();
     }
 
-    private void Transmit(OutgoingPacket packet, int length)
-    {
-        switch (_faults?.OnSend?.Invoke(packet) ?? FaultAction.Send)
-        {
-            case FaultAction.Drop:
-                return;
-            case FaultAction.Duplicate:
-                _transport.Send(_buffer, length, Client);
-                break;
-            case FaultAction.Hold:
-                _held = _buffer.AsSpan(0, length).ToArray();
-                return;
-            case FaultAction.AlsoFromStrayPort:
-                _strayTransport ??= new HostUdpTransport(Client.AddressFamily, new IPEndPoint(_server.LocalEndPoint.Address, 0));
-                _strayTransport.Send(_buffer, length, Client);
-                break;
-            case FaultAction.FailTransfer:
-                SendError(TftpErrorCode.NotDefined, "Scripted failure.");
-                throw new ScriptedFailureException();
-        }
-
-        _transport.Send(_buffer, length, Client);
-        if (_held is { } held)
-        {
-            _held = null;
-            _transport.Send(held, held.Length, Client);
-        }
-    }
-
-    // Returns the length of the next datagram from the client, -1 at the deadline, -2 when stopped.
+    // Returns the length of the next datagram from the client, -1 at the deadline, -2 when the transfer ends.
     private int ReceiveFromClient()
     {
-        while (!_stop.IsCancellationRequested)
+        while (!_cancel.IsCancellationRequested)
         {
             long remaining = _deadline - Now;
             if (remaining <= 0)
@@ -350,9 +335,15 @@ internal sealed class ServerTransfer
                 continue;
             }
 
-            if (!_transport.LastSender.Equals(Client))
+            EndPoint sender = _transport.LastSender;
+            if (!sender.Equals(Client))
             {
-                SendError(TftpErrorCode.UnknownTransferId, "Unknown transfer ID", _transport.LastSender);
+                // RFC 1350: a stranger gets ERROR 5, unless it sent an ERROR itself; the transfer goes on.
+                if (!(length >= 2 && _buffer[0] == 0 && _buffer[1] == (byte)TftpOpcode.Error))
+                {
+                    SendError(TftpErrorCode.UnknownTransferId, "Unknown transfer ID", sender);
+                }
+
                 continue;
             }
 
@@ -371,16 +362,10 @@ internal sealed class ServerTransfer
                 return -2;
             }
 
-            if (_faults?.DropAcknowledgement is { } drop && _buffer[1] == (byte)TftpOpcode.Acknowledgement
-                && drop(TftpPacket.ReadBlockNumber(_buffer, length)))
-            {
-                continue;
-            }
-
             return length;
         }
 
-        Record.Failure = "server stopped";
+        Record.Failure ??= "ended by a new request from the same port, or by the server's stop";
         return -2;
     }
 
@@ -418,38 +403,19 @@ internal sealed class ServerTransfer
 
     private void SendError(TftpErrorCode code, string message, EndPoint? to = null)
     {
+        if (to is not null && !_server.MayAnswerStranger())
+        {
+            return;
+        }
+
         try
         {
             byte[] packet = new byte[TftpPacket.DataHeaderLength + 1 + message.Length];
             _transport.Send(packet, TftpPacket.WriteError(packet, code, message), to ?? Client);
         }
-        catch (SocketException)
+        catch (Exception)
         {
+            // Best effort: the error is a courtesy and must not hide why the transfer ended.
         }
-    }
-
-    private void DrainStrayPort()
-    {
-        if (_strayTransport is null)
-        {
-            return;
-        }
-
-        byte[] packet = new byte[TftpPacket.DataHeaderLength + TftpPacket.DefaultBlockSize];
-        var watch = Stopwatch.StartNew();
-        while (Record.StrayErrorsReceived == 0 && watch.ElapsedMilliseconds < 500)
-        {
-            int length = _strayTransport.Receive(packet, 100);
-            if (length >= TftpPacket.DataHeaderLength && packet[0] == 0 && packet[1] == (byte)TftpOpcode.Error)
-            {
-                Record.StrayErrorsReceived++;
-            }
-        }
-
-        _strayTransport.Dispose();
-    }
-
-    private sealed class ScriptedFailureException : Exception
-    {
     }
 }

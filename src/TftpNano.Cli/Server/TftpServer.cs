@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using TftpNano.Cli.Net;
 using TftpNano.Protocol;
+using TftpNano.Transfer;
 
 namespace TftpNano.Cli.Server;
 
@@ -10,6 +11,12 @@ namespace TftpNano.Cli.Server;
 /// A read-only TFTP server: RRQ with blksize, tsize, timeout and windowsize, one port and thread per
 /// transfer, confined to one folder.
 /// </summary>
+/// <remarks>
+/// Fit to face a LAN: transfers are capped in total and per client address (over the cap a request gets
+/// ERROR 0 "Server busy." and nothing is allocated for it); a new request from the port of a running
+/// transfer ends that transfer (the client started over); ERROR replies to requests that are refused
+/// and to strangers are rate-limited; and whatever fails inside a transfer ends that transfer only.
+/// </remarks>
 public sealed class TftpServer : IDisposable
 {
     private const int PollMs = 100;
@@ -19,6 +26,9 @@ public sealed class TftpServer : IDisposable
     private readonly ConcurrentQueue<TransferRecord> _finished = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
+    private readonly object _errorBudgetLock = new();
+    private long _errorWindowStart;
+    private int _errorsInWindow;
 
     /// <summary>
     /// Binds the server; <see cref="Start"/> begins serving.
@@ -90,7 +100,8 @@ public sealed class TftpServer : IDisposable
 
     internal void OnFinished(ServerTransfer transfer)
     {
-        _active.TryRemove(transfer.Client, out _);
+        // Only this transfer's entry: a newer one from the same client may have taken its place.
+        _active.TryRemove(KeyValuePair.Create((EndPoint)transfer.Client, transfer));
         _finished.Enqueue(transfer.Record);
         TransferFinished?.Invoke(transfer.Record);
     }
@@ -140,22 +151,79 @@ public sealed class TftpServer : IDisposable
                 continue;
             }
 
-            if (_active.ContainsKey(client))
+            Accept(client, request, reply);
+        }
+    }
+
+    /// <summary>
+    /// Whether an ERROR may go to a stranger now: at most <see cref="TftpServerSettings.MaxErrorsPerSecond"/>
+    /// a second, so that a flood of bad datagrams is not answered in kind.
+    /// </summary>
+    internal bool MayAnswerStranger()
+    {
+        lock (_errorBudgetLock)
+        {
+            long now = Environment.TickCount64;
+            if (now - _errorWindowStart >= 1000)
             {
-                // The client repeated its request before our first reply reached it.
-                continue;
+                _errorWindowStart = now;
+                _errorsInWindow = 0;
             }
 
-            var transfer = new ServerTransfer(this, client, request, _files, _stop.Token);
-            if (_active.TryAdd(client, transfer))
+            return ++_errorsInWindow <= Settings.MaxErrorsPerSecond;
+        }
+    }
+
+    private void Accept(IPEndPoint client, TftpRequest request, byte[] reply)
+    {
+        // A new request from the port of a running transfer: the client started over (RFC 1350 gives
+        // every transfer a new port, so it cannot be asking for a second one). The old transfer ends.
+        if (_active.TryGetValue(client, out ServerTransfer? previous))
+        {
+            previous.Cancel();
+        }
+
+        int fromClient = _active.Values.Count(t => t != previous && t.Client.Address.Equals(client.Address));
+        int running = _active.Count - (previous is null ? 0 : 1);
+        if (running >= Settings.MaxTransfers || fromClient >= Settings.MaxTransfersPerClient)
+        {
+            SendError(reply, client, TftpErrorCode.NotDefined, "Server busy.");
+            return;
+        }
+
+        // The transfer's socket and thread are made here, so that when the process has no descriptor
+        // or thread left (Linux reports both as errors, .NET a thread as OutOfMemoryException) the
+        // client still hears why from the listener.
+        IDatagramTransport? socket = null;
+        try
+        {
+            socket = Settings.OpenTransferSocket(LocalEndPoint.Address);
+            var transfer = new ServerTransfer(this, client, request, _files, socket, _stop.Token);
+            _active[client] = transfer;
+            try
             {
                 transfer.Start();
             }
+            catch
+            {
+                _active.TryRemove(KeyValuePair.Create((EndPoint)client, transfer));
+                throw;
+            }
+        }
+        catch (Exception e) when (e is SocketException or OutOfMemoryException or ThreadStartException)
+        {
+            socket?.Close();
+            SendError(reply, client, TftpErrorCode.NotDefined, "Server busy.");
         }
     }
 
     private void SendError(byte[] buffer, IPEndPoint to, TftpErrorCode code, string message)
     {
+        if (!MayAnswerStranger())
+        {
+            return;
+        }
+
         try
         {
             _listener.Send(buffer, TftpPacket.WriteError(buffer, code, message), to);

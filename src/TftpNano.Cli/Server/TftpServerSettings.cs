@@ -1,4 +1,7 @@
+using System.Net;
+using TftpNano.Cli.Net;
 using TftpNano.Protocol;
+using TftpNano.Transfer;
 
 namespace TftpNano.Cli.Server;
 
@@ -16,9 +19,35 @@ public sealed class TftpServerSettings
     /// <summary>Gets the retransmission timeout when the client negotiates none. Default 1 s.</summary>
     public TimeSpan DefaultTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Gets how many timeouts in a row end a transfer. Default 5.</summary>
+    /// <summary>
+    /// Gets the largest <c>timeout</c> option granted, in seconds. Default 5: a client may ask for up to
+    /// 255 (RFC 2349), and a transfer that waits that long between retransmissions holds a thread and a
+    /// file for most of an hour.
+    /// </summary>
+    public int MaxTimeoutSeconds { get; init; } = 5;
+
+    /// <summary>Gets how many timeouts in a row end a transfer, each twice as long as the one before. Default 5.</summary>
     public int MaxRetries { get; init; } = 5;
 
-    /// <summary>Gets scripted faults for tests; null for a well-behaved server.</summary>
-    public FaultScript? Faults { get; init; }
+    /// <summary>Gets how many transfers may run at once. Default 64.</summary>
+    public int MaxTransfers { get; init; } = 64;
+
+    /// <summary>Gets how many transfers one client address may run at once. Default 8.</summary>
+    public int MaxTransfersPerClient { get; init; } = 8;
+
+    /// <summary>Gets how many ERROR replies to malformed or refused requests are sent per second at most. Default 50.</summary>
+    public int MaxErrorsPerSecond { get; init; } = 50;
+
+    /// <summary>
+    /// Gets whether requests with options are answered as by an RFC 1350 server, with DATA in 512-byte
+    /// blocks: for trying a client against servers that know no options. Default false.
+    /// </summary>
+    public bool IgnoreOptions { get; init; }
+
+    /// <summary>
+    /// Gets what opens each transfer's socket, on a new port of the listener's address. Default: a host
+    /// socket. Tests wrap it to lose, duplicate or rewrite what a transfer sends and receives.
+    /// </summary>
+    public Func<IPAddress, IDatagramTransport> OpenTransferSocket { get; init; } =
+        address => new HostUdpTransport(address.AddressFamily, new IPEndPoint(address, 0));
 }

@@ -31,9 +31,6 @@ public sealed class TransferRecord
     /// <summary>Gets the ACK packets received from the client.</summary>
     public long AcknowledgementsReceived { get; internal set; }
 
-    /// <summary>Gets the ERROR packets the client sent to the stray port.</summary>
-    public long StrayErrorsReceived { get; internal set; }
-
     /// <summary>Gets the bytes of the file that the client acknowledged.</summary>
     public long BytesAcknowledged { get; internal set; }
 
@@ -42,4 +39,7 @@ public sealed class TransferRecord
 
     /// <summary>Gets why the transfer ended early, or null.</summary>
     public string? Failure { get; internal set; }
+
+    /// <summary>Gets how long the transfer took, from its request to its end.</summary>
+    public TimeSpan Duration { get; internal set; }
 }

@@ -49,7 +49,10 @@ public sealed class ImpairedLinkFixture : IDisposable
     {
         if (k == Embedded)
         {
-            var server = new TftpServer(Folder, new IPEndPoint(IPAddress.Loopback, 0));
+            // Every client reaches the server through the relay, from the relay's one address: the fleet's
+            // hundred devices would otherwise be one client over the per-address cap.
+            var server = new TftpServer(Folder, new IPEndPoint(IPAddress.Loopback, 0),
+                new TftpServerSettings { MaxTransfers = 128, MaxTransfersPerClient = 128 });
             server.Start();
             return (server, server.LocalEndPoint);
         }

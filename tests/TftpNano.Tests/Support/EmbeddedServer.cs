@@ -12,13 +12,19 @@ internal sealed class EmbeddedServer : IDisposable
 {
     private readonly Workspace _workspace = new();
 
-    public EmbeddedServer(FaultScript? faults = null, TimeSpan? timeout = null)
+    public EmbeddedServer(FaultScript? faults = null, TimeSpan? timeout = null, int? maxBlockSize = null, int? maxWindowSize = null)
     {
         Folder = _workspace.Folder("served");
+        var defaults = new TftpServerSettings();
         Server = new TftpServer(Folder, new IPEndPoint(IPAddress.Loopback, 0), new TftpServerSettings
         {
-            Faults = faults,
             DefaultTimeout = timeout ?? TimeSpan.FromSeconds(1),
+            MaxBlockSize = maxBlockSize ?? defaults.MaxBlockSize,
+            MaxWindowSize = maxWindowSize ?? defaults.MaxWindowSize,
+            IgnoreOptions = faults?.IgnoreOptions ?? false,
+            OpenTransferSocket = faults is null
+                ? defaults.OpenTransferSocket
+                : address => faults.Wrap(defaults.OpenTransferSocket(address), address),
         });
         Server.Start();
     }

@@ -12,7 +12,7 @@ namespace TftpNano.Tests.Transfer;
 /// </summary>
 public class DownloadEngineTests
 {
-    private static Func<OutgoingPacket, FaultAction> OnFirstSendOf(long block, FaultAction action) =>
+    private static Func<OutgoingPacket, FaultAction> OnFirstSendOf(int block, FaultAction action) =>
         p => p.Opcode == TftpOpcode.Data && p.Block == block && p.Attempt == 1 ? action : FaultAction.Send;
 
     private static void AssertComplete(VerifyingStream destination, long size)
@@ -199,7 +199,8 @@ public class DownloadEngineTests
     [Fact]
     public void DatagramsFromAnotherPortGetErrorFiveAndTheTransferGoesOn()
     {
-        using var server = new EmbeddedServer(new FaultScript { OnSend = OnFirstSendOf(2, FaultAction.AlsoFromStrayPort) });
+        var faults = new FaultScript { OnSend = OnFirstSendOf(2, FaultAction.AlsoFromStrayPort) };
+        using var server = new EmbeddedServer(faults);
         server.AddFile("f", 10 * 1024);
         var (download, destination) = server.Download("f", EmbeddedServer.Settings(blockSize: 1024, windowSize: 4));
 
@@ -208,7 +209,7 @@ public class DownloadEngineTests
         Assert.Equal(0, download.Statistics.DuplicateBlocks);
         TransferRecord record = server.SingleRecord();
         Assert.True(record.Completed);
-        Assert.Equal(1, record.StrayErrorsReceived);
+        Assert.Equal(1, faults.StrayErrorsReceived);
     }
 
     [Fact]
@@ -305,7 +306,7 @@ public class DownloadEngineTests
     [Fact]
     public void SmallerOfferIsAccepted()
     {
-        using var server = new EmbeddedServer(new FaultScript { ForcedOptionAcknowledgement = new TftpOptions { BlockSize = 700, WindowSize = 3 } });
+        using var server = new EmbeddedServer(maxBlockSize: 700, maxWindowSize: 3);
         server.AddFile("f", 10000);
         var (download, destination) = server.Download("f", EmbeddedServer.Settings(blockSize: 1468, windowSize: 8));
         AssertComplete(destination, 10000);

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using TftpNano.Cli.Server;
+using TftpNano.Protocol;
+using TftpNano.Tests.Support;
+
+namespace TftpNano.Tests.Interop;
+
+/// <summary>
+/// The embedded server as a service on a LAN, played against by a hand-driven client.
+/// </summary>
+public sealed class ServerServiceTests : IDisposable
+{
+    private readonly EmbeddedServer _server = new();
+    private readonly Socket _client = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly byte[] _buffer = new byte[2048];
+
+    public ServerServiceTests()
+    {
+        _client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _server.AddFile("image.bin", 10_000);
+    }
+
+    [Fact]
+    public void TheTimeoutGrantedIsAtMostTheServersLargest()
+    {
+        Request("image.bin", "timeout", "255");
+        (byte[] reply, _) = Receive();
+        TftpOptions granted = TftpPacket.ReadOptionAcknowledgement(reply, reply.Length);
+        Assert.Equal(new TftpServerSettings().MaxTimeoutSeconds, granted.TimeoutSeconds);
+    }
+
+    [Fact]
+    public void ARepeatedRequestFromTheSamePortEndsTheTransferItStartedBefore()
+    {
+        Request("image.bin", "blksize", "512");
+        (_, IPEndPoint first) = Receive();
+        Request("image.bin", "blksize", "512");
+        (_, IPEndPoint second) = Receive();
+
+        Assert.NotEqual(first, second);
+        Assert.True(_server.Server.WaitForFinishedTransfers(1, TimeSpan.FromSeconds(2)), "the first transfer went on");
+        Assert.Contains("new request", _server.Server.FinishedTransfers.Single().Failure);
+    }
+
+    [Fact]
+    public void ASilentClientIsAskedAgainAtDoublingIntervals()
+    {
+        // RFC 1123 4.2.3.2: exponential back-off. The client asked for 1 s and never acknowledges.
+        Request("image.bin", "timeout", "1");
+        var arrivals = new List<double>();
+        var watch = Stopwatch.StartNew();
+        for (int i = 0; i < 4; i++)
+        {
+            Receive(TimeSpan.FromSeconds(10));
+            arrivals.Add(watch.Elapsed.TotalSeconds);
+        }
+
+        double[] gaps = [arrivals[1] - arrivals[0], arrivals[2] - arrivals[1], arrivals[3] - arrivals[2]];
+        Assert.InRange(gaps[0], 0.9, 1.6);
+        Assert.InRange(gaps[1], 1.8, 3.1);
+        Assert.InRange(gaps[2], 3.6, 5.1);
+    }
+
+    [Fact]
+    public void AFifoInTheServedFolderIsRefusedAndTheServerGoesOn()
+    {
+        // Opening a FIFO waits for a writer: it used to hang the transfer's thread for good.
+        string fifo = Path.Combine(_server.Folder, "pipe.bin");
+        Assert.Equal(0, ProcessRunner.Run("mkfifo", [fifo], TimeSpan.FromSeconds(10)).ExitCode);
+
+        Request("pipe.bin");
+        (byte[] reply, _) = Receive(TimeSpan.FromSeconds(2));
+        Assert.Equal(TftpErrorCode.AccessViolation, TftpPacket.ReadError(reply, reply.Length, out string message));
+        Assert.Equal("Only regular files are served.", message);
+
+        var (_, destination) = _server.Download("image.bin", EmbeddedServer.Settings());
+        Assert.Equal(10_000, destination.Position);
+    }
+
+    [Fact]
+    public void ErrorsToAFloodOfBadRequestsAreRateLimited()
+    {
+        byte[] bad = [0, 1, (byte)'x'];
+        var watch = Stopwatch.StartNew();
+        for (int i = 0; i < 500; i++)
+        {
+            _client.SendTo(bad, _server.EndPoint);
+        }
+
+        int replies = 0;
+        while (_client.Poll(TimeSpan.FromMilliseconds(300), SelectMode.SelectRead))
+        {
+            _client.Receive(_buffer);
+            replies++;
+        }
+
+        int budget = new TftpServerSettings().MaxErrorsPerSecond * ((int)Math.Ceiling(watch.Elapsed.TotalSeconds) + 1);
+        Assert.InRange(replies, 1, budget);
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _server.Dispose();
+    }
+
+    private void Request(string name, params string[] options)
+    {
+        var packet = new List<byte> { 0, 1 };
+        foreach (string field in new[] { name, "octet" }.Concat(options))
+        {
+            packet.AddRange(Encoding.ASCII.GetBytes(field));
+            packet.Add(0);
+        }
+
+        _client.SendTo(packet.ToArray(), _server.EndPoint);
+    }
+
+    private (byte[] Packet, IPEndPoint From) Receive(TimeSpan? wait = null)
+    {
+        Assert.True(_client.Poll(wait ?? TimeSpan.FromSeconds(5), SelectMode.SelectRead), "nothing arrived");
+        EndPoint from = new IPEndPoint(IPAddress.Any, 0);
+        int length = _client.ReceiveFrom(_buffer, ref from);
+        return (_buffer[..length], (IPEndPoint)from);
+    }
+}
