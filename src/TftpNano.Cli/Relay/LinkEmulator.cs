@@ -70,6 +70,7 @@ public sealed class LinkEmulator : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _scheduler;
     private readonly List<Socket> _sockets = [];
+    private readonly Timer _sweeper;
     private long _sequence;
 
     /// <summary>
@@ -87,7 +88,18 @@ public sealed class LinkEmulator : IDisposable
         _toClient = new Direction(toClient, new Random(seed ^ 0x5bd1e995));
         _listener = OpenSocket(listen ?? new IPEndPoint(server.Address, 0));
         _scheduler = new Thread(Deliver) { IsBackground = true, Name = "link-emulator" };
+        _sweeper = new Timer(_ => Sweep());
     }
+
+    /// <summary>
+    /// Gets or sets how long a client's session (its upstream socket and the ports standing in for the
+    /// server's transfers) lives without a datagram either way. Default 60 s: longer than any TFTP
+    /// client's or server's retransmissions, so that a long-running relay does not grow without bound.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Gets how many client sessions are open.</summary>
+    public int SessionCount => _sessions.Count;
 
     /// <summary>Gets where clients send their requests.</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
@@ -109,12 +121,15 @@ public sealed class LinkEmulator : IDisposable
     {
         _scheduler.Start();
         StartReceiving(_listener, OnRequest);
+        TimeSpan period = IdleTimeout / 4 < TimeSpan.FromSeconds(5) ? IdleTimeout / 4 : TimeSpan.FromSeconds(5);
+        _sweeper.Change(period, period);
     }
 
     /// <summary>Stops relaying and closes every socket.</summary>
     public void Dispose()
     {
         _stop.Cancel();
+        _sweeper.Dispose();
         lock (_queue)
         {
             Monitor.Pulse(_queue);
@@ -155,6 +170,7 @@ public sealed class LinkEmulator : IDisposable
             StartReceiving(created.Upstream, (from, d, l) => OnFromServer(created, from, d, l));
             return created;
         });
+        session.Touch();
         Enqueue(_toServer, session.Upstream, _server, data, length);
     }
 
@@ -167,6 +183,7 @@ public sealed class LinkEmulator : IDisposable
             StartReceiving(socket, (from, d, l) => OnFromClient(session, s, from, d, l));
             return socket;
         });
+        session.Touch();
         Enqueue(_toClient, standIn, session.Client, data, length);
     }
 
@@ -175,7 +192,29 @@ public sealed class LinkEmulator : IDisposable
     {
         if (from.Equals(session.Client))
         {
+            session.Touch();
             Enqueue(_toServer, session.Upstream, server, data, length);
+        }
+    }
+
+    // Closes the sessions nothing went through for IdleTimeout; their receiving threads end with them.
+    private void Sweep()
+    {
+        long idle = (long)(IdleTimeout.TotalSeconds * Stopwatch.Frequency);
+        foreach (Session session in _sessions.Values)
+        {
+            if (Stopwatch.GetTimestamp() - session.LastActivity > idle && _sessions.TryRemove(KeyValuePair.Create(session.Client, session)))
+            {
+                Socket[] sockets = [session.Upstream, .. session.StandIns.Values];
+                lock (_sockets)
+                {
+                    foreach (Socket socket in sockets)
+                    {
+                        _sockets.Remove(socket);
+                        socket.Dispose();
+                    }
+                }
+            }
         }
     }
 
@@ -324,7 +363,13 @@ public sealed class LinkEmulator : IDisposable
 
     private sealed class Session(IPEndPoint client, Socket upstream)
     {
+        private long _lastActivity = Stopwatch.GetTimestamp();
+
         public IPEndPoint Client { get; } = client;
+
+        public long LastActivity => Interlocked.Read(ref _lastActivity);
+
+        public void Touch() => Interlocked.Exchange(ref _lastActivity, Stopwatch.GetTimestamp());
 
         public Socket Upstream { get; } = upstream;
 

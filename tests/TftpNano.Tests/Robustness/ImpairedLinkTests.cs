@@ -156,6 +156,31 @@ public class ImpairedLinkTests(ImpairedLinkFixture fixture, ITestOutputHelper ou
         Assert.True(run.Elapsed < Bound, $"took {run.Elapsed}");
     }
 
+    [Fact]
+    public void TheRelayClosesSessionsThatWentIdle()
+    {
+        // A long-running relay used to keep every client's sockets and threads for good.
+        using var relay = new LinkEmulator(fixture.Server(ImpairedLinkFixture.Embedded), LinkProfile.Perfect, LinkProfile.Perfect, seed: 1)
+        {
+            IdleTimeout = TimeSpan.FromMilliseconds(400),
+        };
+        relay.Start();
+        var settings = new TftpDownloadSettings { WindowSize = 4 };
+        new TftpDownload(HostUdpTransportFactory.Instance, settings).Run(relay.LocalEndPoint, ImpairedLinkFixture.FleetImage, Stream.Null);
+        new TftpDownload(HostUdpTransportFactory.Instance, settings).Run(relay.LocalEndPoint, ImpairedLinkFixture.FleetImage, Stream.Null);
+        Assert.Equal(2, relay.SessionCount);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (relay.SessionCount > 0 && watch.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            Thread.Sleep(50);
+        }
+
+        Assert.Equal(0, relay.SessionCount);
+        long bytes = new TftpDownload(HostUdpTransportFactory.Instance, settings).Run(relay.LocalEndPoint, ImpairedLinkFixture.FleetImage, Stream.Null);
+        Assert.Equal(ImpairedLinkFixture.FleetImageSize, bytes);
+    }
+
     private static void AssertBoundedRetransmission(LinkRun run, double loss, bool minimumFactor = true)
     {
         TftpTransferStatistics statistics = run.Download.Statistics;
