@@ -146,7 +146,14 @@ namespace TftpNano.Boot
         /// <summary>Gets what is wrong with the file, one sentence per problem, with line numbers.</summary>
         public string[] Problems
         {
-            get { return (string[])_problems.ToArray(typeof(string)); }
+            get
+            {
+                // CopyTo, not ToArray(Type): the host tool is compiled ahead of time, which cannot make
+                // an array of a type named at run time.
+                string[] problems = new string[_problems.Count];
+                _problems.CopyTo(problems);
+                return problems;
+            }
         }
 
         /// <summary>Gets whether the file had no problems.</summary>

@@ -174,7 +174,8 @@ namespace TftpNano.Update
                 throw Invalid("The manifest needs a version, an entry point and at least one file.");
             }
 
-            ReleaseFile[] fileArray = (ReleaseFile[])files.ToArray(typeof(ReleaseFile));
+            ReleaseFile[] fileArray = new ReleaseFile[files.Count];
+            files.CopyTo(fileArray);
             CheckFiles(fileArray);
             return new ReleaseManifest(version, entryType, entryMethod, fileArray);
         }
