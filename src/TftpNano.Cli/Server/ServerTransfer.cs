@@ -16,8 +16,9 @@ namespace TftpNano.Cli.Server;
 /// RFC 1123 4.2.3.1 requires, so duplicates cannot multiply.
 /// </para>
 /// <para>
-/// The timer adapts (RFC 1123 4.2.3.2): it starts at the <c>timeout</c> the client asked for (at most
-/// <see cref="TftpServerSettings.MaxTimeoutSeconds"/>) or the default, never goes below it, follows the
+/// The timer adapts (RFC 1123 4.2.3.2): it starts at the <c>timeout</c> the client asked for (granted
+/// only up to <see cref="TftpServerSettings.MaxTimeoutSeconds"/>; a longer one is left out of the OACK,
+/// since RFC 2349 wants the value echoed as asked) or the default, never goes below it, follows the
 /// measured round trip above it (RFC 6298, Karn's rule) and doubles on every expiry in a row, up to
 /// <see cref="TftpServerSettings.MaxTimeoutSeconds"/>.
 /// </para>
@@ -119,25 +120,12 @@ internal sealed class ServerTransfer
             return true;
         }
 
-        var granted = new TftpOptions();
-        if (requested.BlockSize > 0)
+        TftpOptions granted = TftpOptions.Grant(requested, Settings.MaxBlockSize, Settings.MaxWindowSize, Settings.MaxTimeoutSeconds, _file!.Length);
+        if (granted.IsEmpty)
         {
-            granted.BlockSize = Math.Min(requested.BlockSize, Settings.MaxBlockSize);
-        }
-
-        if (requested.WindowSize > 0)
-        {
-            granted.WindowSize = Math.Min(requested.WindowSize, Settings.MaxWindowSize);
-        }
-
-        if (requested.TimeoutSeconds > 0)
-        {
-            granted.TimeoutSeconds = Math.Min(requested.TimeoutSeconds, Settings.MaxTimeoutSeconds);
-        }
-
-        if (requested.TransferSize >= 0)
-        {
-            granted.TransferSize = _file!.Length;
+            // Nothing could be granted: answer as to a request without options (RFC 2347).
+            StartTimer();
+            return true;
         }
 
         _blockSize = granted.BlockSize > 0 ? granted.BlockSize : TftpPacket.DefaultBlockSize;
@@ -232,7 +220,7 @@ internal sealed class ServerTransfer
             }
 
             Record.AcknowledgementsReceived++;
-            long advance = (TftpPacket.ReadBlockNumber(_buffer, length) - acknowledged) & 0xFFFF;
+            long advance = BlockNumber.Ahead(TftpPacket.ReadBlockNumber(_buffer, length), acknowledged);
             if (advance == 0)
             {
                 // A repeated ACK. In lock-step it only ever answers a duplicated block, and resending on
@@ -286,7 +274,7 @@ internal sealed class ServerTransfer
         for (long block = first; block <= last; block++)
         {
             int payload = _file!.Read(_buffer.AsSpan(TftpPacket.DataHeaderLength, _blockSize), (block - 1) * _blockSize);
-            TftpPacket.WriteDataHeader(_buffer, (int)(block & 0xFFFF));
+            TftpPacket.WriteDataHeader(_buffer, BlockNumber.OnTheWire(block));
             Record.DataPacketsSent++;
             if (block <= _highestSent)
             {
@@ -339,7 +327,7 @@ internal sealed class ServerTransfer
             if (!sender.Equals(Client))
             {
                 // RFC 1350: a stranger gets ERROR 5, unless it sent an ERROR itself; the transfer goes on.
-                if (!(length >= 2 && _buffer[0] == 0 && _buffer[1] == (byte)TftpOpcode.Error))
+                if (!TftpPacket.IsError(_buffer, length))
                 {
                     SendError(TftpErrorCode.UnknownTransferId, "Unknown transfer ID", sender);
                 }
@@ -374,18 +362,7 @@ internal sealed class ServerTransfer
     {
         if (opcode == TftpOpcode.Error)
         {
-            TftpErrorCode code;
-            string message;
-            try
-            {
-                code = TftpPacket.ReadError(_buffer, length, out message);
-            }
-            catch (TftpException e)
-            {
-                code = TftpErrorCode.NotDefined;
-                message = e.Message;
-            }
-
+            TftpErrorCode code = TftpPacket.ReadAnyError(_buffer, length, out string message);
             Record.Failure = $"client sent error {(int)code}: {message}";
             return false;
         }

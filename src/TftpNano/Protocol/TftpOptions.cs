@@ -69,5 +69,82 @@ namespace TftpNano.Protocol
         {
             get { return BlockSize == 0 && WindowSize == 0 && TimeoutSeconds == 0 && TransferSize < 0; }
         }
+
+        /// <summary>
+        /// The options a server grants: each one asked for, at most what was asked and what the server
+        /// allows. A timeout is granted as asked or not at all (RFC 2349: the OACK's value matches the
+        /// request's); tsize is the file's size.
+        /// </summary>
+        /// <param name="requested">The request's options.</param>
+        /// <param name="maxBlockSize">The largest block the server sends.</param>
+        /// <param name="maxWindowSize">The largest window the server sends.</param>
+        /// <param name="maxTimeoutSeconds">The longest timeout the server accepts.</param>
+        /// <param name="transferSize">The file's size.</param>
+        /// <returns>What to acknowledge; empty when nothing is granted.</returns>
+        public static TftpOptions Grant(TftpOptions requested, int maxBlockSize, int maxWindowSize, int maxTimeoutSeconds, long transferSize)
+        {
+            TftpOptions granted = new TftpOptions();
+            if (requested.BlockSize > 0)
+            {
+                granted.BlockSize = requested.BlockSize < maxBlockSize ? requested.BlockSize : maxBlockSize;
+            }
+
+            if (requested.WindowSize > 0)
+            {
+                granted.WindowSize = requested.WindowSize < maxWindowSize ? requested.WindowSize : maxWindowSize;
+            }
+
+            if (requested.TimeoutSeconds > 0 && requested.TimeoutSeconds <= maxTimeoutSeconds)
+            {
+                granted.TimeoutSeconds = requested.TimeoutSeconds;
+            }
+
+            if (requested.TransferSize >= 0)
+            {
+                granted.TransferSize = transferSize;
+            }
+
+            return granted;
+        }
+
+        /// <summary>
+        /// Finds what in an OACK the request did not ask for: the same rule as <see cref="Grant"/>, from
+        /// the client's side.
+        /// </summary>
+        /// <param name="granted">The OACK's options.</param>
+        /// <param name="requested">The request's options.</param>
+        /// <returns>A sentence saying what exceeds the request, or null when the OACK can be honoured.</returns>
+        public static string FindExcess(TftpOptions granted, TftpOptions requested)
+        {
+            if (granted.UnrecognizedOption != null)
+            {
+                return "The server granted the option '" + granted.UnrecognizedOption + "', which was not requested.";
+            }
+
+            if (granted.BlockSize > requested.BlockSize)
+            {
+                return "The server granted blksize " + granted.BlockSize.ToString() + ", more than the "
+                    + requested.BlockSize.ToString() + " requested.";
+            }
+
+            if (granted.WindowSize > requested.WindowSize)
+            {
+                return "The server granted windowsize " + granted.WindowSize.ToString() + ", more than the "
+                    + requested.WindowSize.ToString() + " requested.";
+            }
+
+            if (granted.TimeoutSeconds > 0 && granted.TimeoutSeconds != requested.TimeoutSeconds)
+            {
+                return "The server granted timeout " + granted.TimeoutSeconds.ToString() + ", not the "
+                    + requested.TimeoutSeconds.ToString() + " requested.";
+            }
+
+            if (granted.TransferSize >= 0 && requested.TransferSize < 0)
+            {
+                return "The server granted tsize, which was not requested.";
+            }
+
+            return null;
+        }
     }
 }

@@ -194,6 +194,38 @@ namespace TftpNano.Protocol
         }
 
         /// <summary>
+        /// Reads an ERROR that ends a transfer whatever its form: a malformed one still ends it on the
+        /// peer's side, and reads as error 0 with what is wrong with it.
+        /// </summary>
+        /// <param name="packet">The received bytes, an ERROR by its opcode.</param>
+        /// <param name="length">The packet length.</param>
+        /// <param name="message">The message, or what is wrong with the packet.</param>
+        /// <returns>The error code.</returns>
+        public static TftpErrorCode ReadAnyError(byte[] packet, int length, out string message)
+        {
+            try
+            {
+                return ReadError(packet, length, out message);
+            }
+            catch (TftpException e)
+            {
+                message = e.Message;
+                return TftpErrorCode.NotDefined;
+            }
+        }
+
+        /// <summary>
+        /// Tells whether a datagram is an ERROR, which RFC 1350 never answers with another.
+        /// </summary>
+        /// <param name="packet">The received bytes.</param>
+        /// <param name="length">The datagram's length.</param>
+        /// <returns>True for an ERROR opcode.</returns>
+        public static bool IsError(byte[] packet, int length)
+        {
+            return length >= 2 && packet[0] == 0 && packet[1] == (byte)TftpOpcode.Error;
+        }
+
+        /// <summary>
         /// Reads an OACK packet.
         /// </summary>
         /// <param name="packet">The received bytes.</param>

@@ -47,6 +47,7 @@ namespace TftpNano.Transfer
         // The transfer ID: the endpoint the server answers from, latched from its first reply.
         private EndPoint _peer;
         private bool _optionsRequested;
+        private TftpOptions _requestedOptions;
         private int _blockSize;
         private int _windowSize;
         private long _transferSize;
@@ -198,6 +199,11 @@ namespace TftpNano.Transfer
             int largestBlock = _settings.BlockSize > TftpPacket.DefaultBlockSize ? _settings.BlockSize : TftpPacket.DefaultBlockSize;
             _receiveBuffer = new byte[TftpPacket.DataHeaderLength + largestBlock + 1];
             _sendBuffer = new byte[fileName.Length + 96];
+            _requestedOptions = new TftpOptions();
+            _requestedOptions.BlockSize = _settings.BlockSize;
+            _requestedOptions.WindowSize = _settings.WindowSize;
+            _requestedOptions.TimeoutSeconds = _settings.ServerTimeoutSeconds;
+            _requestedOptions.TransferSize = _settings.RequestTransferSize ? 0 : -1;
 
             _bytesWritten = 0;
             _blocksSinceAck = 0;
@@ -267,17 +273,7 @@ namespace TftpNano.Transfer
 
         private void SendRequest()
         {
-            TftpOptions options = null;
-            if (_optionsRequested)
-            {
-                options = new TftpOptions();
-                options.BlockSize = _settings.BlockSize;
-                options.WindowSize = _settings.WindowSize;
-                options.TimeoutSeconds = _settings.ServerTimeoutSeconds;
-                options.TransferSize = _settings.RequestTransferSize ? 0 : -1;
-            }
-
-            int length = TftpPacket.WriteRequest(_sendBuffer, TftpOpcode.ReadRequest, _fileName, options);
+            int length = TftpPacket.WriteRequest(_sendBuffer, TftpOpcode.ReadRequest, _fileName, _optionsRequested ? _requestedOptions : null);
             Transmit(length, _server, true);
         }
 
@@ -287,7 +283,7 @@ namespace TftpNano.Transfer
         {
             _blocksSinceAck = 0;
             _lastAcknowledged = _blocksWritten;
-            Transmit(TftpPacket.WriteAcknowledgement(_sendBuffer, (int)(_blocksWritten & 0xFFFF)), _peer, fresh);
+            Transmit(TftpPacket.WriteAcknowledgement(_sendBuffer, BlockNumber.OnTheWire(_blocksWritten)), _peer, fresh);
         }
 
         // An ACK that makes the server go back: what it had in flight after our last ACK is now stale.
@@ -389,7 +385,7 @@ namespace TftpNano.Transfer
             }
 
             _statistics.StrayPackets++;
-            if (!IsError(length))
+            if (!TftpPacket.IsError(_receiveBuffer, length))
             {
                 // RFC 1350: a datagram from a stranger gets ERROR 5; an ERROR is never answered.
                 SendError(sender, TftpErrorCode.UnknownTransferId, "Unknown transfer ID");
@@ -418,11 +414,6 @@ namespace TftpNano.Transfer
                 default:
                     return false;
             }
-        }
-
-        private bool IsError(int length)
-        {
-            return length >= 2 && _receiveBuffer[0] == 0 && _receiveBuffer[1] == (byte)TftpOpcode.Error;
         }
 
         private bool OnPacket(int length)
@@ -480,7 +471,7 @@ namespace TftpNano.Transfer
                 throw Abort(TftpFailure.OptionsRefused, TftpErrorCode.OptionNegotiationFailed, e.Message, e);
             }
 
-            string refusal = FindUnacceptableOption(granted);
+            string refusal = TftpOptions.FindExcess(granted, _requestedOptions);
             if (refusal != null)
             {
                 throw Abort(TftpFailure.OptionsRefused, TftpErrorCode.OptionNegotiationFailed, refusal, null);
@@ -494,47 +485,10 @@ namespace TftpNano.Transfer
             AcknowledgeInOrder(true);
         }
 
-        private string FindUnacceptableOption(TftpOptions granted)
-        {
-            if (granted.UnrecognizedOption != null)
-            {
-                return "The server granted the option '" + granted.UnrecognizedOption + "', which was not requested.";
-            }
-
-            if (granted.BlockSize > _settings.BlockSize)
-            {
-                return "The server granted blksize " + granted.BlockSize.ToString() + ", more than the "
-                    + _settings.BlockSize.ToString() + " requested.";
-            }
-
-            if (granted.WindowSize > _settings.WindowSize)
-            {
-                return "The server granted windowsize " + granted.WindowSize.ToString() + ", more than the "
-                    + _settings.WindowSize.ToString() + " requested.";
-            }
-
-            if (granted.TransferSize >= 0 && !_settings.RequestTransferSize)
-            {
-                return "The server granted tsize, which was not requested.";
-            }
-
-            return null;
-        }
-
         private void OnError(int length)
         {
             string message;
-            TftpErrorCode code;
-            try
-            {
-                code = TftpPacket.ReadError(_receiveBuffer, length, out message);
-            }
-            catch (TftpException e)
-            {
-                // Even a malformed ERROR ends the transfer on the server's side.
-                code = TftpErrorCode.NotDefined;
-                message = e.Message;
-            }
+            TftpErrorCode code = TftpPacket.ReadAnyError(_receiveBuffer, length, out message);
 
             bool optionsRejected = code == TftpErrorCode.OptionNegotiationFailed
                 || code == TftpErrorCode.NotDefined || code == TftpErrorCode.IllegalOperation;
@@ -572,8 +526,7 @@ namespace TftpNano.Transfer
                 throw Abort(TftpFailure.MalformedPacket, TftpErrorCode.IllegalOperation, e.Message, e);
             }
 
-            // Block numbers wrap from 65535 to 0; the distance modulo 2^16 says where a block stands.
-            int distance = (TftpPacket.ReadBlockNumber(_receiveBuffer, length) - (int)(_blocksWritten + 1)) & 0xFFFF;
+            int distance = BlockNumber.Ahead(TftpPacket.ReadBlockNumber(_receiveBuffer, length), _blocksWritten + 1);
             if (distance == 0)
             {
                 return AcceptBlock(payload);
@@ -748,7 +701,7 @@ namespace TftpNano.Transfer
         private void Dally()
         {
             _phase = TransferPhase.Dallying;
-            int finalBlock = (int)(_blocksWritten & 0xFFFF);
+            int finalBlock = BlockNumber.OnTheWire(_blocksWritten);
             long end = Now + _timer.NextWaitMs();
             long remaining;
             while ((remaining = end - Now) > 0)

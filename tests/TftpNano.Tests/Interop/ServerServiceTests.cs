@@ -24,12 +24,31 @@ public sealed class ServerServiceTests : IDisposable
     }
 
     [Fact]
-    public void TheTimeoutGrantedIsAtMostTheServersLargest()
+    public void ATimeoutAboveTheServersLargestIsNotGranted()
+    {
+        // RFC 2349: the OACK echoes the timeout asked for, or leaves it out; it cannot offer another.
+        Request("image.bin", "blksize", "512", "timeout", "255");
+        (byte[] reply, _) = Receive();
+        TftpOptions granted = TftpPacket.ReadOptionAcknowledgement(reply, reply.Length);
+        Assert.Equal(512, granted.BlockSize);
+        Assert.Equal(0, granted.TimeoutSeconds);
+    }
+
+    [Fact]
+    public void ATimeoutWithinTheServersLargestIsGrantedAsAsked()
+    {
+        Request("image.bin", "timeout", "3");
+        (byte[] reply, _) = Receive();
+        Assert.Equal(3, TftpPacket.ReadOptionAcknowledgement(reply, reply.Length).TimeoutSeconds);
+    }
+
+    [Fact]
+    public void WhenNothingCanBeGrantedTheAnswerIsData()
     {
         Request("image.bin", "timeout", "255");
         (byte[] reply, _) = Receive();
-        TftpOptions granted = TftpPacket.ReadOptionAcknowledgement(reply, reply.Length);
-        Assert.Equal(new TftpServerSettings().MaxTimeoutSeconds, granted.TimeoutSeconds);
+        Assert.Equal(TftpOpcode.Data, TftpPacket.ReadOpcode(reply, reply.Length));
+        Assert.Equal(1, TftpPacket.ReadBlockNumber(reply, reply.Length));
     }
 
     [Fact]

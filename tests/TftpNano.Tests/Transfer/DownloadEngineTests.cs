@@ -294,6 +294,19 @@ public class DownloadEngineTests
     }
 
     [Fact]
+    public void ATimeoutOtherThanRequestedIsRefused()
+    {
+        // RFC 2349: a server that accepts the timeout echoes it; another value cannot be honoured.
+        using var server = new EmbeddedServer(new FaultScript { ForcedOptionAcknowledgement = new TftpOptions { BlockSize = 1024, TimeoutSeconds = 7 } });
+        server.AddFile("f", 10000);
+        var e = Assert.Throws<TftpException>(() => server.Download("f", EmbeddedServer.Settings(blockSize: 1024)));
+
+        Assert.Equal(TftpFailure.OptionsRefused, e.Failure);
+        Assert.Contains("timeout 7", e.Message);
+        Assert.StartsWith("client sent error 8:", server.SingleRecord().Failure);
+    }
+
+    [Fact]
     public void WindowLargerThanRequestedIsRefused()
     {
         using var server = new EmbeddedServer(new FaultScript { ForcedOptionAcknowledgement = new TftpOptions { WindowSize = 9 } });
