@@ -23,21 +23,22 @@ namespace TftpNano.Cli.Server;
 /// <see cref="TftpServerSettings.MaxTimeoutSeconds"/>.
 /// </para>
 /// <para>
-/// Memory is constant per transfer: one buffer of a block, whatever the file's size. The file's length is
-/// fixed when it is opened, and no more than that is ever sent.
+/// Memory is constant per transfer, whatever the file's size: a buffer of one block to send and one of
+/// 516 bytes for what the client sends. The file's length is fixed when it is opened, and no more than
+/// that is ever sent. Receiving, the transfer ID and ERROR 5 to strangers are the client's rules too:
+/// <see cref="TransferPort"/>.
 /// </para>
 /// </remarks>
 internal sealed class ServerTransfer
 {
-    private const int PollMs = 100;
     private readonly TftpServer _server;
     private readonly TftpRequest _request;
     private readonly ServedFiles _files;
-    private readonly CancellationTokenSource _cancel;
     private readonly Thread _thread;
-    private readonly IDatagramTransport _transport;
+    private readonly byte[] _received = new byte[TftpPacket.DataHeaderLength + TftpPacket.DefaultBlockSize];
+    private byte[] _block = new byte[TftpPacket.DataHeaderLength + TftpPacket.DefaultBlockSize];
+    private readonly TransferPort _port;
     private ServedFile? _file;
-    private byte[] _buffer = new byte[TftpPacket.DataHeaderLength + TftpPacket.DefaultBlockSize];
     private int _blockSize = TftpPacket.DefaultBlockSize;
     private int _windowSize = 1;
     private int _timeoutMs;
@@ -49,13 +50,12 @@ internal sealed class ServerTransfer
     private long _timedBlock;
     private long _sentAt;
 
-    public ServerTransfer(TftpServer server, IPEndPoint client, TftpRequest request, ServedFiles files, IDatagramTransport socket, CancellationToken stop)
+    public ServerTransfer(TftpServer server, IPEndPoint client, TftpRequest request, ServedFiles files, IDatagramTransport socket)
     {
-        _transport = socket;
         _server = server;
         _request = request;
         _files = files;
-        _cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        _port = TransferPort.ToClient(socket, _received, client, server.StrangerReplies);
         _timeoutMs = (int)server.Settings.DefaultTimeout.TotalMilliseconds;
         Client = client;
         Record = new TransferRecord { Client = client, FileName = request.FileName };
@@ -70,8 +70,8 @@ internal sealed class ServerTransfer
 
     public void Join() => _thread.Join();
 
-    /// <summary>Ends the transfer early: its client asked again, from the same port, for a new transfer.</summary>
-    public void Cancel() => _cancel.Cancel();
+    /// <summary>Ends the transfer early: its client started over from the same port, or the server stops.</summary>
+    public void Cancel() => _port.Cancel();
 
     private static long Now => Environment.TickCount64;
 
@@ -103,8 +103,7 @@ internal sealed class ServerTransfer
         finally
         {
             _file?.Dispose();
-            _transport.Close();
-            _cancel.Dispose();
+            _port.Close();
             Record.Duration = started.Elapsed;
             _server.OnFinished(this);
         }
@@ -131,7 +130,7 @@ internal sealed class ServerTransfer
         _blockSize = granted.BlockSize > 0 ? granted.BlockSize : TftpPacket.DefaultBlockSize;
         _windowSize = granted.WindowSize > 0 ? granted.WindowSize : 1;
         _timeoutMs = granted.TimeoutSeconds > 0 ? granted.TimeoutSeconds * 1000 : _timeoutMs;
-        _buffer = new byte[TftpPacket.DataHeaderLength + Math.Max(_blockSize, TftpPacket.DefaultBlockSize)];
+        _block = new byte[TftpPacket.DataHeaderLength + Math.Max(_blockSize, TftpPacket.DefaultBlockSize)];
         StartTimer();
 
         int retries = 0;
@@ -157,8 +156,8 @@ internal sealed class ServerTransfer
                 continue;
             }
 
-            TftpOpcode opcode = TftpPacket.ReadOpcode(_buffer, length);
-            if (opcode == TftpOpcode.Acknowledgement && TftpPacket.ReadBlockNumber(_buffer, length) == 0)
+            TftpOpcode opcode = TftpPacket.ReadOpcode(_received, length);
+            if (opcode == TftpOpcode.Acknowledgement && TftpPacket.ReadBlockNumber(_received, length) == 0)
             {
                 Record.AcknowledgementsReceived++;
                 return true;
@@ -208,7 +207,7 @@ internal sealed class ServerTransfer
                 continue;
             }
 
-            TftpOpcode opcode = TftpPacket.ReadOpcode(_buffer, length);
+            TftpOpcode opcode = TftpPacket.ReadOpcode(_received, length);
             if (opcode != TftpOpcode.Acknowledgement)
             {
                 if (!ContinueAfter(opcode, length))
@@ -220,7 +219,7 @@ internal sealed class ServerTransfer
             }
 
             Record.AcknowledgementsReceived++;
-            long advance = BlockNumber.Ahead(TftpPacket.ReadBlockNumber(_buffer, length), acknowledged);
+            long advance = BlockNumber.Ahead(TftpPacket.ReadBlockNumber(_received, length), acknowledged);
             if (advance == 0)
             {
                 // A repeated ACK. In lock-step it only ever answers a duplicated block, and resending on
@@ -273,15 +272,15 @@ internal sealed class ServerTransfer
         bool fresh = first > _highestSent;
         for (long block = first; block <= last; block++)
         {
-            int payload = _file!.Read(_buffer.AsSpan(TftpPacket.DataHeaderLength, _blockSize), (block - 1) * _blockSize);
-            TftpPacket.WriteDataHeader(_buffer, BlockNumber.OnTheWire(block));
+            int payload = _file!.Read(_block.AsSpan(TftpPacket.DataHeaderLength, _blockSize), (block - 1) * _blockSize);
+            TftpPacket.WriteDataHeader(_block, BlockNumber.OnTheWire(block));
             Record.DataPacketsSent++;
             if (block <= _highestSent)
             {
                 Record.DataPacketsResent++;
             }
 
-            _transport.Send(_buffer, TftpPacket.DataHeaderLength + payload, Client);
+            _port.Send(_block, TftpPacket.DataHeaderLength + payload);
         }
 
         _highestSent = Math.Max(_highestSent, last);
@@ -301,60 +300,42 @@ internal sealed class ServerTransfer
 
     private void SendOptionAcknowledgement(TftpOptions granted)
     {
-        _transport.Send(_buffer, TftpPacket.WriteOptionAcknowledgement(_buffer, granted), Client);
+        _port.Send(_block, TftpPacket.WriteOptionAcknowledgement(_block, granted));
         _deadline = Now + _timer.NextWaitMs();
     }
 
     // Returns the length of the next datagram from the client, -1 at the deadline, -2 when the transfer ends.
     private int ReceiveFromClient()
     {
-        while (!_cancel.IsCancellationRequested)
+        int length = _port.Receive(_deadline);
+        if (length == TransferPort.Cancelled)
         {
-            long remaining = _deadline - Now;
-            if (remaining <= 0)
-            {
-                Record.TimeoutsExpired++;
-                return -1;
-            }
-
-            int length = _transport.Receive(_buffer, (int)Math.Min(remaining, PollMs));
-            if (length < 0)
-            {
-                continue;
-            }
-
-            EndPoint sender = _transport.LastSender;
-            if (!sender.Equals(Client))
-            {
-                // RFC 1350: a stranger gets ERROR 5, unless it sent an ERROR itself; the transfer goes on.
-                if (!TftpPacket.IsError(_buffer, length))
-                {
-                    SendError(TftpErrorCode.UnknownTransferId, "Unknown transfer ID", sender);
-                }
-
-                continue;
-            }
-
-            try
-            {
-                TftpPacket.ReadOpcode(_buffer, length);
-                if (length < TftpPacket.AcknowledgementLength)
-                {
-                    throw new TftpException(TftpFailure.MalformedPacket, "A datagram of " + length + " bytes.");
-                }
-            }
-            catch (TftpException e)
-            {
-                SendError(TftpErrorCode.IllegalOperation, e.Message);
-                Record.Failure = e.Message;
-                return -2;
-            }
-
-            return length;
+            Record.Failure ??= "ended by a new request from the same port, or by the server's stop";
+            return -2;
         }
 
-        Record.Failure ??= "ended by a new request from the same port, or by the server's stop";
-        return -2;
+        if (length == TransferPort.Expired)
+        {
+            Record.TimeoutsExpired++;
+            return -1;
+        }
+
+        try
+        {
+            TftpPacket.ReadOpcode(_received, length);
+            if (length < TftpPacket.AcknowledgementLength)
+            {
+                throw new TftpException(TftpFailure.MalformedPacket, "A datagram of " + length + " bytes.");
+            }
+        }
+        catch (TftpException e)
+        {
+            SendError(TftpErrorCode.IllegalOperation, e.Message);
+            Record.Failure = e.Message;
+            return -2;
+        }
+
+        return length;
     }
 
     // Handles a datagram that is not the expected ACK; returns whether the transfer goes on.
@@ -362,7 +343,7 @@ internal sealed class ServerTransfer
     {
         if (opcode == TftpOpcode.Error)
         {
-            TftpErrorCode code = TftpPacket.ReadAnyError(_buffer, length, out string message);
+            TftpErrorCode code = TftpPacket.ReadAnyError(_received, length, out string message);
             Record.Failure = $"client sent error {(int)code}: {message}";
             return false;
         }
@@ -378,21 +359,7 @@ internal sealed class ServerTransfer
         return false;
     }
 
-    private void SendError(TftpErrorCode code, string message, EndPoint? to = null)
-    {
-        if (to is not null && !_server.MayAnswerStranger())
-        {
-            return;
-        }
-
-        try
-        {
-            byte[] packet = new byte[TftpPacket.DataHeaderLength + 1 + message.Length];
-            _transport.Send(packet, TftpPacket.WriteError(packet, code, message), to ?? Client);
-        }
-        catch (Exception)
-        {
-            // Best effort: the error is a courtesy and must not hide why the transfer ended.
-        }
-    }
+    // Encoded in the block buffer, which holds nothing the transfer still needs: blocks are read anew
+    // from the file for every send.
+    private void SendError(TftpErrorCode code, string message) => _port.SendError(_block, code, message);
 }

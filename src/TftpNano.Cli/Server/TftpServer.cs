@@ -26,9 +26,6 @@ public sealed class TftpServer : IDisposable
     private readonly ConcurrentQueue<TransferRecord> _finished = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
-    private readonly object _errorBudgetLock = new();
-    private long _errorWindowStart;
-    private int _errorsInWindow;
 
     /// <summary>
     /// Binds the server; <see cref="Start"/> begins serving.
@@ -40,6 +37,7 @@ public sealed class TftpServer : IDisposable
     {
         _files = new ServedFiles(root);
         Settings = settings ?? new TftpServerSettings();
+        StrangerReplies = new ReplyBudget(Settings.MaxErrorsPerSecond);
         _listener = new HostUdpTransport(listen.AddressFamily, listen);
         _thread = new Thread(Listen) { IsBackground = true, Name = "tftp-listener" };
     }
@@ -52,6 +50,13 @@ public sealed class TftpServer : IDisposable
 
     /// <summary>Gets the settings in force.</summary>
     public TftpServerSettings Settings { get; }
+
+    /// <summary>
+    /// Gets the budget of ERROR replies to refused requests and to strangers, shared by the listener and
+    /// every transfer: at most <see cref="TftpServerSettings.MaxErrorsPerSecond"/> a second, so that a
+    /// flood of bad datagrams is not answered in kind.
+    /// </summary>
+    internal ReplyBudget StrangerReplies { get; }
 
     /// <summary>Gets the transfers that have ended, oldest first.</summary>
     public IReadOnlyCollection<TransferRecord> FinishedTransfers => _finished;
@@ -90,8 +95,10 @@ public sealed class TftpServer : IDisposable
             _thread.Join();
         }
 
+        // The listener has stopped, so no transfer starts after this.
         foreach (ServerTransfer transfer in _active.Values)
         {
+            transfer.Cancel();
             transfer.Join();
         }
 
@@ -155,25 +162,6 @@ public sealed class TftpServer : IDisposable
         }
     }
 
-    /// <summary>
-    /// Whether an ERROR may go to a stranger now: at most <see cref="TftpServerSettings.MaxErrorsPerSecond"/>
-    /// a second, so that a flood of bad datagrams is not answered in kind.
-    /// </summary>
-    internal bool MayAnswerStranger()
-    {
-        lock (_errorBudgetLock)
-        {
-            long now = Environment.TickCount64;
-            if (now - _errorWindowStart >= 1000)
-            {
-                _errorWindowStart = now;
-                _errorsInWindow = 0;
-            }
-
-            return ++_errorsInWindow <= Settings.MaxErrorsPerSecond;
-        }
-    }
-
     private void Accept(IPEndPoint client, TftpRequest request, byte[] reply)
     {
         // A new request from the port of a running transfer: the client started over (RFC 1350 gives
@@ -198,7 +186,7 @@ public sealed class TftpServer : IDisposable
         try
         {
             socket = Settings.OpenTransferSocket(LocalEndPoint.Address);
-            var transfer = new ServerTransfer(this, client, request, _files, socket, _stop.Token);
+            var transfer = new ServerTransfer(this, client, request, _files, socket);
             _active[client] = transfer;
             try
             {
@@ -219,7 +207,7 @@ public sealed class TftpServer : IDisposable
 
     private void SendError(byte[] buffer, IPEndPoint to, TftpErrorCode code, string message)
     {
-        if (!MayAnswerStranger())
+        if (!StrangerReplies.TryTake())
         {
             return;
         }

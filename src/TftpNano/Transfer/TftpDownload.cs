@@ -27,25 +27,24 @@ namespace TftpNano.Transfer
     /// </remarks>
     public sealed class TftpDownload
     {
-        // The longest single wait, so that Cancel takes effect promptly even during a long back-off.
-        private const int CancelPollMs = 250;
+        // ERROR 5 replies to strangers per second: enough to tell a misdirected peer, too few to be a
+        // flood's amplifier.
+        private const int StrangerRepliesPerSecond = 10;
 
         private readonly IDatagramTransportFactory _transports;
         private readonly TftpDownloadSettings _settings;
-        private IDatagramTransport _transport;
+        private readonly ReplyBudget _strangerReplies;
+        private TransferPort _port;
         private TransferPhase _phase;
         private TftpTransferStatistics _statistics;
         private RetransmissionTimer _timer;
         private byte[] _receiveBuffer;
         private byte[] _sendBuffer;
 
-        private EndPoint _server;
-        private IPAddress _serverAddress;
+        private IPEndPoint _server;
         private string _fileName;
         private Stream _destination;
 
-        // The transfer ID: the endpoint the server answers from, latched from its first reply.
-        private EndPoint _peer;
         private bool _optionsRequested;
         private TftpOptions _requestedOptions;
         private int _blockSize;
@@ -78,8 +77,9 @@ namespace TftpNano.Transfer
         private long _startedAt;
         private long _guardStartedAt;
         private long _guardBytes;
-        // 1 once Cancel was called. An int read and written through Interlocked, because nanoFramework's
-        // mscorlib has no IsVolatile: a volatile field does not compile there.
+
+        // 1 once Cancel was called: an int through Interlocked, since nanoFramework's mscorlib has no
+        // IsVolatile. Sticky, and passed on to every port the download opens.
         private int _cancelRequested;
 
         /// <summary>
@@ -97,6 +97,7 @@ namespace TftpNano.Transfer
             _transports = transports;
             _settings = settings == null ? new TftpDownloadSettings() : settings;
             _statistics = new TftpTransferStatistics();
+            _strangerReplies = new ReplyBudget(StrangerRepliesPerSecond);
             _transferSize = -1;
         }
 
@@ -152,7 +153,14 @@ namespace TftpNano.Transfer
         /// </summary>
         public void Cancel()
         {
+            // The flag first, then the port; StartRequest sets the port first, then reads the flag. Both
+            // through full fences, so whichever runs second sees the other: no port escapes the cancel.
             Interlocked.Exchange(ref _cancelRequested, 1);
+            TransferPort port = _port;
+            if (port != null)
+            {
+                port.Cancel();
+            }
         }
 
         /// <summary>
@@ -165,7 +173,7 @@ namespace TftpNano.Transfer
         /// <exception cref="TftpException">The transfer failed; the destination may hold a partial file.</exception>
         public long Run(EndPoint server, string fileName, Stream destination)
         {
-            if (Interlocked.CompareExchange(ref _cancelRequested, 0, 0) == 1)
+            if (IsCancelRequested)
             {
                 throw new TftpException(TftpFailure.Canceled, "The transfer was cancelled before it started.");
             }
@@ -186,8 +194,7 @@ namespace TftpNano.Transfer
                 throw new ArgumentNullException("destination");
             }
 
-            _server = server;
-            _serverAddress = serverEndPoint.Address;
+            _server = serverEndPoint;
             _fileName = fileName;
             _destination = destination;
             _statistics = new TftpTransferStatistics();
@@ -223,12 +230,18 @@ namespace TftpNano.Transfer
                 StartRequest(_settings.UseOptions);
                 while (true)
                 {
-                    int length = ReceiveBeforeDeadline();
-                    if (length < 0)
+                    CheckProgress();
+                    int length = _port.Receive(_deadline);
+                    if (length == TransferPort.Cancelled)
+                    {
+                        throw Abort(TftpFailure.Canceled, TftpErrorCode.NotDefined, "The transfer was cancelled.", null);
+                    }
+
+                    if (length == TransferPort.Expired)
                     {
                         OnTimeout();
                     }
-                    else if (IsFromPeer(length) && OnPacket(length))
+                    else if (OnPacket(length))
                     {
                         break;
                     }
@@ -240,7 +253,7 @@ namespace TftpNano.Transfer
             }
             finally
             {
-                CloseTransport();
+                ClosePort();
                 _phase = TransferPhase.Ended;
             }
         }
@@ -250,31 +263,43 @@ namespace TftpNano.Transfer
             get { return Environment.TickCount64; }
         }
 
+        private bool IsCancelRequested
+        {
+            get { return Interlocked.CompareExchange(ref _cancelRequested, 0, 0) == 1; }
+        }
+
         // A request on a socket of its own: whatever the server sends for an earlier request (its answer
         // to a retransmitted options request, say) reaches a closed port, not this request.
         private void StartRequest(bool withOptions)
         {
-            CloseTransport();
-            _transport = _transports.Open(_serverAddress.AddressFamily);
+            ClosePort();
+            _port = TransferPort.ForReadRequest(_transports.Open(_server.AddressFamily), _receiveBuffer, _server.Address, _strangerReplies);
+            if (IsCancelRequested)
+            {
+                _port.Cancel();
+            }
+
             _phase = TransferPhase.Requesting;
             _optionsRequested = withOptions;
-            _peer = null;
             SendRequest();
         }
 
-        private void CloseTransport()
+        private void ClosePort()
         {
-            if (_transport != null)
+            if (_port != null)
             {
-                _transport.Close();
-                _transport = null;
+                _statistics.PacketsReceived += _port.DatagramsReceived;
+                _statistics.StrayPackets += _port.StrayDatagrams;
+                _port.Close();
+                _port = null;
             }
         }
 
         private void SendRequest()
         {
             int length = TftpPacket.WriteRequest(_sendBuffer, TftpOpcode.ReadRequest, _fileName, _optionsRequested ? _requestedOptions : null);
-            Transmit(length, _server, true);
+            _port.SendRequest(_sendBuffer, length, _server);
+            Sent(true);
         }
 
         // Every ACK names the last block written in order: at a window's end, after the final block,
@@ -283,7 +308,8 @@ namespace TftpNano.Transfer
         {
             _blocksSinceAck = 0;
             _lastAcknowledged = _blocksWritten;
-            Transmit(TftpPacket.WriteAcknowledgement(_sendBuffer, BlockNumber.OnTheWire(_blocksWritten)), _peer, fresh);
+            _port.Send(_sendBuffer, TftpPacket.WriteAcknowledgement(_sendBuffer, BlockNumber.OnTheWire(_blocksWritten)));
+            Sent(fresh);
         }
 
         // An ACK that makes the server go back: what it had in flight after our last ACK is now stale.
@@ -295,9 +321,8 @@ namespace TftpNano.Transfer
             AcknowledgeInOrder(false);
         }
 
-        private void Transmit(int length, EndPoint to, bool fresh)
+        private void Sent(bool fresh)
         {
-            _transport.Send(_sendBuffer, length, to);
             _statistics.PacketsSent++;
             long now = Now;
 
@@ -305,32 +330,6 @@ namespace TftpNano.Transfer
             _awaitingRttSample = fresh;
             _sentAt = now;
             _deadline = now + _timer.NextWaitMs();
-        }
-
-        private int ReceiveBeforeDeadline()
-        {
-            while (true)
-            {
-                if (Interlocked.CompareExchange(ref _cancelRequested, 0, 0) == 1)
-                {
-                    throw Abort(TftpFailure.Canceled, TftpErrorCode.NotDefined, "The transfer was cancelled.", null);
-                }
-
-                CheckProgress();
-
-                long remaining = _deadline - Now;
-                if (remaining <= 0)
-                {
-                    return -1;
-                }
-
-                int length = _transport.Receive(_receiveBuffer, remaining > CancelPollMs ? CancelPollMs : (int)remaining);
-                if (length >= 0)
-                {
-                    _statistics.PacketsReceived++;
-                    return length;
-                }
-            }
         }
 
         private void CheckProgress()
@@ -359,61 +358,6 @@ namespace TftpNano.Transfer
 
             _guardStartedAt = now;
             _guardBytes = _bytesWritten;
-        }
-
-        private bool IsFromPeer(int length)
-        {
-            EndPoint sender = _transport.LastSender;
-            if (_peer != null)
-            {
-                if (_peer.Equals(sender))
-                {
-                    return true;
-                }
-            }
-            else
-            {
-                // The server answers a request from a new port of its own: that port becomes the
-                // transfer ID. Only its address is known beforehand, so only a datagram that can answer
-                // the request is latched: one stray datagram from that address must not become the peer.
-                IPEndPoint from = sender as IPEndPoint;
-                if (from != null && _serverAddress.Equals(from.Address) && CanAnswerRequest(length))
-                {
-                    _peer = sender;
-                    return true;
-                }
-            }
-
-            _statistics.StrayPackets++;
-            if (!TftpPacket.IsError(_receiveBuffer, length))
-            {
-                // RFC 1350: a datagram from a stranger gets ERROR 5; an ERROR is never answered.
-                SendError(sender, TftpErrorCode.UnknownTransferId, "Unknown transfer ID");
-            }
-
-            return false;
-        }
-
-        // An OACK, DATA 1 or an ERROR: nothing else answers a request.
-        private bool CanAnswerRequest(int length)
-        {
-            if (length < TftpPacket.AcknowledgementLength || _receiveBuffer[0] != 0)
-            {
-                return false;
-            }
-
-            switch ((TftpOpcode)_receiveBuffer[1])
-            {
-                case TftpOpcode.OptionAcknowledgement:
-                    // Even to a plain request: the server is then refused at once with ERROR 8.
-                    return true;
-                case TftpOpcode.Data:
-                    return TftpPacket.ReadBlockNumber(_receiveBuffer, length) == 1;
-                case TftpOpcode.Error:
-                    return true;
-                default:
-                    return false;
-            }
         }
 
         private bool OnPacket(int length)
@@ -703,17 +647,10 @@ namespace TftpNano.Transfer
             _phase = TransferPhase.Dallying;
             int finalBlock = BlockNumber.OnTheWire(_blocksWritten);
             long end = Now + _timer.NextWaitMs();
-            long remaining;
-            while ((remaining = end - Now) > 0)
+            int length;
+            while ((length = _port.Receive(end)) >= 0)
             {
-                int length = _transport.Receive(_receiveBuffer, (int)remaining);
-                if (length < 0)
-                {
-                    return;
-                }
-
-                _statistics.PacketsReceived++;
-                if (IsDataBlock(length, finalBlock) && _peer.Equals(_transport.LastSender))
+                if (IsDataBlock(length, finalBlock))
                 {
                     _statistics.FinalAcknowledgementsResent++;
                     AcknowledgeInOrder(false);
@@ -728,28 +665,11 @@ namespace TftpNano.Transfer
                 && TftpPacket.ReadBlockNumber(_receiveBuffer, length) == block;
         }
 
+        // Before the server answered there is no transfer to end: its request port gets nothing.
         private TftpException Abort(TftpFailure failure, TftpErrorCode code, string message, Exception inner)
         {
-            // Before the server answered there is no transfer to end: its request port gets nothing.
-            if (_peer != null)
-            {
-                SendError(_peer, code, message);
-            }
-
+            _port.SendError(_sendBuffer, code, message);
             return new TftpException(failure, code, message, inner);
-        }
-
-        private void SendError(EndPoint to, TftpErrorCode code, string message)
-        {
-            // Best effort: the error is a courtesy to the peer and must not mask the real failure.
-            try
-            {
-                _transport.Send(_sendBuffer, TftpPacket.WriteError(_sendBuffer, code, message), to);
-                _statistics.PacketsSent++;
-            }
-            catch (Exception)
-            {
-            }
         }
     }
 }
