@@ -65,7 +65,7 @@ namespace TftpNano.Device
                 _card.Mount();
             }
 
-            return new DriveStorage(settings.Root);
+            return new FileSystemStorage(settings.Root);
         }
 
         /// <inheritdoc/>

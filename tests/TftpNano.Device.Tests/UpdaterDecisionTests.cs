@@ -154,14 +154,14 @@ namespace TftpNano.Device.Tests
         }
 
         // The store as the next boot finds it.
-        private static ReleaseStore Inspect(MemoryStorage storage)
+        internal static ReleaseStore Inspect(IUpdateStorage storage)
         {
             ReleaseStore store = new ReleaseStore(storage);
             store.Recover();
             return store;
         }
 
-        private static UpdateResult Boot(MemoryStorage storage, MemoryTftpPeer peer)
+        internal static UpdateResult Boot(IUpdateStorage storage, MemoryTftpPeer peer)
         {
             return new FirmwareUpdater(storage, peer, Settings()).Run();
         }
@@ -176,7 +176,7 @@ namespace TftpNano.Device.Tests
         }
 
         // A release of two files: the same drivers every time, and the given application.
-        private static void Publish(MemoryTftpPeer peer, string version, byte[] blinky)
+        internal static void Publish(MemoryTftpPeer peer, string version, byte[] blinky)
         {
             ReleaseFile[] files = new ReleaseFile[]
             {
@@ -188,7 +188,7 @@ namespace TftpNano.Device.Tests
             peer.Add("fw/Blinky.pe", blinky);
         }
 
-        private static byte[] Text(string text)
+        internal static byte[] Text(string text)
         {
             return TestBytes.Ascii(text);
         }

@@ -53,7 +53,7 @@ namespace TftpNano.Boot
             }
             catch (Exception e)
             {
-                _platform.Log("storage: " + settings.Root + " cannot be used: " + e.Message);
+                _platform.Log("storage: " + settings.Root + " cannot be used: " + ExceptionText.Describe(e));
                 report.Outcome = BootOutcome.NoStorage;
                 return report;
             }
@@ -89,7 +89,7 @@ namespace TftpNano.Boot
             }
             catch (Exception e)
             {
-                _platform.Log("boot: release " + report.Version + " failed to start: " + e.Message);
+                _platform.Log("boot: release " + report.Version + " failed to start: " + ExceptionText.Describe(e));
                 report.Outcome = BootOutcome.LaunchFailed;
                 report.RebootRecommended = onTrial;
                 return report;
@@ -108,7 +108,7 @@ namespace TftpNano.Boot
             }
             catch (Exception e)
             {
-                _platform.Log("network: " + e.Message);
+                _platform.Log("network: " + ExceptionText.Describe(e));
                 up = false;
             }
 
@@ -137,7 +137,7 @@ namespace TftpNano.Boot
             catch (Exception e)
             {
                 // Whatever broke here, the store on its own still knows the installed release.
-                _platform.Log("update: " + e.Message);
+                _platform.Log("update: " + ExceptionText.Describe(e));
                 ReleaseStore store = new ReleaseStore(storage);
                 try
                 {
@@ -145,7 +145,7 @@ namespace TftpNano.Boot
                 }
                 catch (Exception again)
                 {
-                    _platform.Log("storage: " + again.Message);
+                    _platform.Log("storage: " + ExceptionText.Describe(again));
                 }
 
                 return store;

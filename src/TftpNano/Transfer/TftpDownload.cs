@@ -632,11 +632,12 @@ namespace TftpNano.Transfer
             }
         }
 
+        // Whatever the destination threw, and on a device that is often a bare System.Exception: the
+        // server hears ERROR 3, the one code that says the receiver cannot store the file.
         private TftpException StorageFailed(Exception e)
         {
-            TftpErrorCode code = e is IOException ? TftpErrorCode.DiskFull : TftpErrorCode.NotDefined;
-            return Abort(TftpFailure.StorageFailed, code, "Writing '" + _fileName + "' failed after "
-                + _bytesWritten.ToString() + " bytes: " + e.Message, e);
+            return Abort(TftpFailure.StorageFailed, TftpErrorCode.DiskFull, "Writing '" + _fileName + "' failed after "
+                + _bytesWritten.ToString() + " bytes: " + ExceptionText.Describe(e), e);
         }
 
         // If the final ACK is lost the server sends the last block again; stay one timeout to answer it.

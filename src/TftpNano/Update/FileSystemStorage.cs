@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 
 namespace TftpNano.Update
@@ -6,6 +7,19 @@ namespace TftpNano.Update
     /// Update storage in a folder of a real file system: SD card or internal flash on the device, any
     /// folder on the host.
     /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Every failure, of an operation or of a stream it returned, is a <see cref="StorageException"/>
+    /// naming the operation and the path, because the file system's own exception types differ between
+    /// runtimes (see that class).
+    /// </para>
+    /// <para>
+    /// Paths are built and folders listed here only, the way both runtimes agree: nanoFramework's
+    /// <c>Directory.GetDirectories("I:\tftpnano")</c> returns <c>I:\tftpnanor1</c>, with no separator
+    /// unless the folder ends with one (System.IO.FileSystem 1.1.93, <c>Directory.cs</c>: only
+    /// <c>GetFiles</c> adds it), desktop .NET returns <c>I:\tftpnano\r1</c>.
+    /// </para>
+    /// </remarks>
     public class FileSystemStorage : IUpdateStorage
     {
         private readonly string _root;
@@ -14,12 +28,25 @@ namespace TftpNano.Update
         /// Uses a folder, creating it when it does not exist.
         /// </summary>
         /// <param name="root">The folder, for example <c>D:\tftpnano</c>.</param>
+        /// <exception cref="StorageException">The folder cannot be found or made.</exception>
         public FileSystemStorage(string root)
         {
-            _root = root;
-            if (!Directory.Exists(root))
+            if (root == null || root.Length == 0)
             {
-                Directory.CreateDirectory(root);
+                throw new ArgumentException("The storage folder is empty.", "root");
+            }
+
+            _root = root;
+            try
+            {
+                if (!Directory.Exists(root))
+                {
+                    Directory.CreateDirectory(root);
+                }
+            }
+            catch (Exception e)
+            {
+                throw new StorageException("Creating folder", root, e);
             }
         }
 
@@ -34,16 +61,33 @@ namespace TftpNano.Update
         /// <inheritdoc/>
         public bool FileExists(string path)
         {
-            return File.Exists(FullPath(path));
+            string full = FullPath(path);
+            try
+            {
+                return File.Exists(full);
+            }
+            catch (Exception e)
+            {
+                throw new StorageException("Looking for", full, e);
+            }
         }
 
         /// <inheritdoc/>
         public string[] GetFolders()
         {
-            string[] folders = Directory.GetDirectories(_root);
+            string[] folders;
+            try
+            {
+                folders = Directory.GetDirectories(_root);
+            }
+            catch (Exception e)
+            {
+                throw new StorageException("Listing", _root, e);
+            }
+
             for (int i = 0; i < folders.Length; i++)
             {
-                folders[i] = Path.GetFileName(folders[i]);
+                folders[i] = ChildName(_root, folders[i]);
             }
 
             return folders;
@@ -52,40 +96,87 @@ namespace TftpNano.Update
         /// <inheritdoc/>
         public Stream OpenRead(string path)
         {
-            return new FileStream(FullPath(path), FileMode.Open, FileAccess.Read);
+            string full = FullPath(path);
+            try
+            {
+                return new StorageFileStream(new FileStream(full, FileMode.Open, FileAccess.Read), full);
+            }
+            catch (Exception e)
+            {
+                throw new StorageException("Opening", full, e);
+            }
         }
 
         /// <inheritdoc/>
         public Stream CreateFile(string path)
         {
-            return new FileStream(FullPath(path), FileMode.Create, FileAccess.Write);
+            string full = FullPath(path);
+            try
+            {
+                return new StorageFileStream(new FileStream(full, FileMode.Create, FileAccess.Write), full);
+            }
+            catch (Exception e)
+            {
+                throw new StorageException("Creating", full, e);
+            }
         }
 
         /// <inheritdoc/>
         public void CreateFolder(string path)
         {
-            Directory.CreateDirectory(FullPath(path));
+            string full = FullPath(path);
+            try
+            {
+                Directory.CreateDirectory(full);
+            }
+            catch (Exception e)
+            {
+                throw new StorageException("Creating folder", full, e);
+            }
         }
 
         /// <inheritdoc/>
         public void MoveFile(string source, string destination)
         {
-            File.Move(FullPath(source), FullPath(destination));
+            string from = FullPath(source);
+            try
+            {
+                File.Move(from, FullPath(destination));
+            }
+            catch (Exception e)
+            {
+                throw new StorageException("Renaming to " + destination + ":", from, e);
+            }
         }
 
         /// <inheritdoc/>
         public void MoveFolder(string source, string destination)
         {
-            Directory.Move(FullPath(source), FullPath(destination));
+            string from = FullPath(source);
+            try
+            {
+                Directory.Move(from, FullPath(destination));
+            }
+            catch (Exception e)
+            {
+                throw new StorageException("Renaming folder to " + destination + ":", from, e);
+            }
         }
 
         /// <inheritdoc/>
         public void DeleteFile(string path)
         {
             string full = FullPath(path);
-            if (File.Exists(full))
+            try
             {
-                File.Delete(full);
+                if (File.Exists(full))
+                {
+                    File.Delete(full);
+                }
+            }
+            catch (Exception e)
+            {
+                throw new StorageException("Deleting", full, e);
             }
         }
 
@@ -93,16 +184,28 @@ namespace TftpNano.Update
         public void DeleteFolder(string path)
         {
             string full = FullPath(path);
-            if (Directory.Exists(full))
+            try
             {
-                Directory.Delete(full, true);
+                if (Directory.Exists(full))
+                {
+                    Directory.Delete(full, true);
+                }
+            }
+            catch (Exception e)
+            {
+                throw new StorageException("Deleting folder", full, e);
             }
         }
 
         /// <summary>
-        /// Gets how many bytes can still be written; this portable version cannot tell and returns -1,
-        /// so the free-space check is left to the platform's subclass and a full card shows as a write failure.
+        /// Gets how many bytes can still be written: -1 here, since a nanoFramework drive cannot tell.
         /// </summary>
+        /// <remarks>
+        /// <c>DriveInfo</c> has no free space on nanoFramework, and both ESP32 file-system drivers
+        /// (littlefs and FAT) report a <c>TotalSize</c> of -1. A release too large for the device is
+        /// therefore refused when a write fails, in staging, with the active release untouched. The host
+        /// tool's storage overrides this with the free space its operating system reports.
+        /// </remarks>
         /// <returns>-1.</returns>
         public virtual long GetFreeSpace()
         {
@@ -112,7 +215,7 @@ namespace TftpNano.Update
         /// <summary>
         /// Maps a storage path to a path of the file system.
         /// </summary>
-        /// <param name="path">A path relative to the storage folder, '/' separated.</param>
+        /// <param name="path">A path relative to the storage folder, '/' separated, at most one folder deep.</param>
         /// <returns>The full path.</returns>
         protected string FullPath(string path)
         {
@@ -123,6 +226,48 @@ namespace TftpNano.Update
             }
 
             return Path.Combine(Path.Combine(_root, path.Substring(0, slash)), path.Substring(slash + 1));
+        }
+
+        /// <summary>
+        /// Gets a folder entry's own name from what a listing of its parent returned, with or without a
+        /// separator between the two, as either runtime gives it.
+        /// </summary>
+        /// <param name="parent">The folder that was listed, as it was passed to the listing.</param>
+        /// <param name="entry">One entry the listing returned.</param>
+        /// <returns>The entry's name.</returns>
+        public static string ChildName(string parent, string entry)
+        {
+            int start = entry.Length > parent.Length && entry.StartsWith(parent) ? parent.Length : 0;
+            if (start == 0)
+            {
+                // Not under the folder as it was named: take what follows the last separator.
+                start = LastSeparator(entry) + 1;
+            }
+
+            while (start < entry.Length && IsSeparator(entry[start]))
+            {
+                start++;
+            }
+
+            return entry.Substring(start);
+        }
+
+        private static int LastSeparator(string path)
+        {
+            for (int i = path.Length - 1; i >= 0; i--)
+            {
+                if (IsSeparator(path[i]))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private static bool IsSeparator(char c)
+        {
+            return c == '\\' || c == '/';
         }
     }
 }

@@ -326,7 +326,7 @@ namespace TftpNano.Update
 
                 if (e.Failure == TftpFailure.StorageFailed)
                 {
-                    string reason = e.InnerException == null ? e.Message : e.InnerException.Message;
+                    string reason = e.InnerException == null ? e.Message : ExceptionText.Describe(e.InnerException);
                     throw new UpdateException(UpdateFailure.Storage, "Writing '" + file.Name + "' failed: " + reason, e);
                 }
 

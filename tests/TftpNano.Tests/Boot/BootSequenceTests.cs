@@ -102,7 +102,7 @@ public sealed class BootSequenceTests : IDisposable
         BootReport report = new BootSequence(platform).Run();
 
         Assert.Equal(BootOutcome.NoStorage, report.Outcome);
-        Assert.Contains("storage: I:\\tftpnano cannot be used: no SD card", platform.Lines);
+        Assert.Contains("storage: I:\\tftpnano cannot be used: System.IO.IOException: no SD card", platform.Lines);
         Assert.Empty(platform.Launches);
         Assert.False(platform.NetworkAsked);
     }
@@ -125,7 +125,7 @@ public sealed class BootSequenceTests : IDisposable
         var confirmed = new RecordingPlatform(_lab, Settings) { LaunchFailure = new InvalidOperationException("No assembly defines Blinky.Program.") };
         BootReport steady = new BootSequence(confirmed).Run();
         Assert.Equal((BootOutcome.LaunchFailed, false), (steady.Outcome, steady.RebootRecommended));
-        Assert.Contains("boot: release 1.0 failed to start: No assembly defines Blinky.Program.", confirmed.Lines);
+        Assert.Contains("boot: release 1.0 failed to start: System.InvalidOperationException: No assembly defines Blinky.Program.", confirmed.Lines);
 
         _lab.Publish("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
         var trial = new RecordingPlatform(_lab, Settings) { LaunchFailure = new InvalidOperationException("boom") };

@@ -1,0 +1,29 @@
+using System;
+using System.IO;
+
+namespace TftpNano.Update
+{
+    /// <summary>
+    /// A storage operation failed: the message says which operation, on which path, and what the file
+    /// system threw.
+    /// </summary>
+    /// <remarks>
+    /// The file system's own exception types cannot be relied on: nanoFramework reports a full volume,
+    /// a missing drive or a missing file as a plain <see cref="Exception"/>, desktop .NET as an
+    /// <see cref="IOException"/>. <see cref="FileSystemStorage"/> turns every failure into this one type
+    /// where it happens, so the updater decides by where a failure happened, never by its type.
+    /// </remarks>
+    public sealed class StorageException : IOException
+    {
+        /// <summary>
+        /// Creates the exception.
+        /// </summary>
+        /// <param name="operation">What was being done, for example <c>Writing</c>.</param>
+        /// <param name="path">The file or folder, as the file system names it.</param>
+        /// <param name="inner">What the file system threw.</param>
+        public StorageException(string operation, string path, Exception inner)
+            : base(operation + " " + path + " failed: " + ExceptionText.Describe(inner), inner)
+        {
+        }
+    }
+}
