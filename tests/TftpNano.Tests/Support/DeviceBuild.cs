@@ -15,6 +15,9 @@ internal sealed class DeviceBuild
         "src/TftpNano/TftpNano.nfproj",
         "src/TftpNano.Device/TftpNano.Device.nfproj",
         "tests/TftpNano.Device.Tests/TftpNano.Device.Tests.nfproj",
+        "tests/DeviceApps/Blinky/Blinky.nfproj",
+        "tests/DeviceApps/Provisioner/Provisioner.nfproj",
+        "tests/DeviceApps/Inspector/Inspector.nfproj",
     ];
 
     private static readonly ConcurrentDictionary<string, Lazy<DeviceBuild>> Builds = new();

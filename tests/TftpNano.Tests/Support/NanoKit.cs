@@ -50,12 +50,15 @@ public sealed class NanoKitFactAttribute : FactAttribute
     }
 }
 
-/// <summary>A theory that needs the nanoFramework kit: skipped where it is missing, failing in CI.</summary>
+/// <summary>
+/// A theory that needs the nanoFramework kit, and any real peers named: skipped where one is missing,
+/// failing in CI.
+/// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class NanoKitTheoryAttribute : TheoryAttribute
 {
-    public NanoKitTheoryAttribute()
+    public NanoKitTheoryAttribute(params string[] peers)
     {
-        Skip = NanoKit.SkipReason;
+        Skip = NanoKit.SkipReason ?? Peers.SkipReason(peers);
     }
 }

@@ -1,0 +1,94 @@
+using System.Net;
+using TftpNano.Cli.Server;
+using TftpNano.Cli.Update;
+using TftpNano.Tests.Support;
+
+namespace TftpNano.Tests.DeviceInTheLoop;
+
+/// <summary>
+/// A fleet owner's side for the virtual device: a signing key, a release channel published with the
+/// host tool's publisher (what <c>tftpnano manifest</c> runs) and a real server on loopback:
+/// tftpd-hpa, or the embedded server that <c>tftpnano serve</c> runs.
+/// </summary>
+internal sealed class ServedChannel : IDisposable
+{
+    public const string Serve = "tftpnano serve";
+    public const string Name = "fw/stable";
+
+    private readonly Workspace _workspace = new();
+    private readonly PeerServer? _peer;
+    private readonly TftpServer? _embedded;
+
+    public ServedChannel(string server)
+    {
+        string root = _workspace.Folder("served");
+        Folder = Directory.CreateDirectory(Path.Combine(root, "fw", "stable")).FullName;
+        (PrivateKeyPath, string publicKeyPath) = SigningKey.Generate(Path.Combine(_workspace.Root, "fleet"), 2048);
+        PublicKeyLine = File.ReadAllText(publicKeyPath).Trim();
+        if (server == Serve)
+        {
+            // Every virtual device is 127.0.0.1, and each one cut off mid-transfer leaves a transfer
+            // open until the server gives up on it: the per-client cap is for a fleet's addresses.
+            _embedded = new TftpServer(root, new IPEndPoint(IPAddress.Loopback, 0), new TftpServerSettings { MaxTransfersPerClient = 64 });
+            _embedded.Start();
+            EndPoint = _embedded.LocalEndPoint;
+        }
+        else
+        {
+            _peer = PeerServer.Start(server, root, _workspace.Root);
+            EndPoint = _peer.EndPoint;
+        }
+    }
+
+    public string Folder { get; }
+
+    public string PrivateKeyPath { get; }
+
+    public string PublicKeyLine { get; }
+
+    public IPEndPoint EndPoint { get; }
+
+    /// <summary>A folder for the devices' images, removed with the channel.</summary>
+    public string DeviceFolder(string name) => _workspace.Folder(name);
+
+    /// <summary>The device's settings file for this channel, storing releases where <paramref name="storage"/> says.</summary>
+    public string Settings(string storage, int trialBoots = 3) =>
+        $"""
+        # provisioned by the device-in-the-loop tests
+        server={EndPoint.Address}
+        port={EndPoint.Port}
+        channel={Name}
+        publickey={PublicKeyLine}
+        storage={storage}
+        network=ethernet
+        network.wait=5
+        trial.boots={trialBoots}
+        """.Replace("\r", string.Empty);
+
+    /// <summary>
+    /// Publishes a signed release of the test application (Blinky.pe, built by the kit) and the given
+    /// extra files, replacing what the channel held.
+    /// </summary>
+    public void Publish(string version, string entry, params (string Name, byte[] Content)[] extra)
+    {
+        foreach (string old in Directory.GetFiles(Folder))
+        {
+            File.Delete(old);
+        }
+
+        File.Copy(Path.Combine(VirtualDevice.AppFolder, "Blinky.pe"), Path.Combine(Folder, "Blinky.pe"));
+        foreach ((string name, byte[] content) in extra)
+        {
+            File.WriteAllBytes(Path.Combine(Folder, name), content);
+        }
+
+        ReleasePublisher.Publish(Folder, version, entry, ["Blinky.pe"], PrivateKeyPath);
+    }
+
+    public void Dispose()
+    {
+        _peer?.Dispose();
+        _embedded?.Dispose();
+        _workspace.Dispose();
+    }
+}
