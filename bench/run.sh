@@ -2,8 +2,14 @@
 # Reproduces docs/benchmarks.md: builds tftpnano natively (AOT, as a field tool would ship), installs
 # the peers if needed, and runs the benchmark. Takes about half an hour on two cores.
 # With --crypto, reproduces docs/verification-cost.md instead (SHA-256 and RSA; about a minute).
+# With --device [--compare REVISION], reproduces docs/device-costs.md: the device's work in IL
+# instructions in nanoCLR, with the kit at ../shared/nanoframework-sdk (a few minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--device" ]; then
+    export TFTPNANO_BENCH_COMMAND="bash bench/run.sh $*"
+    exec dotnet run -c Release --project bench/TftpNano.Bench -- "$@" --out docs/device-costs.md
+fi
 if [ "${1:-}" = "--crypto" ]; then
     export TFTPNANO_BENCH_COMMAND="bash bench/run.sh --crypto"
     exec dotnet run -c Release --project bench/TftpNano.Bench -- --crypto --out docs/verification-cost.md

@@ -15,7 +15,9 @@ string root = Directory.CreateTempSubdirectory("tftpnano-bench-").FullName;
 File.SetUnixFileMode(root, (UnixFileMode)0x1ED);
 try
 {
-    string report = options.Crypto ? CryptoBenchmark.Run(options.CommandLine) : new Benchmark(options, root).Run();
+    string report = options.Device ? DeviceCostsBenchmark.Run(root, options.Compare, options.CommandLine)
+        : options.Crypto ? CryptoBenchmark.Run(options.CommandLine)
+        : new Benchmark(options, root).Run();
     Console.WriteLine(report);
     if (options.OutputPath is { } path)
     {
@@ -30,7 +32,8 @@ finally
 }
 
 /// <summary>The command line of the benchmark.</summary>
-internal sealed record BenchOptions(string TftpNano, int Runs, TimeSpan Cap, string? OutputPath, string CommandLine, bool Quick, bool Crypto)
+internal sealed record BenchOptions(string TftpNano, int Runs, TimeSpan Cap, string? OutputPath, string CommandLine, bool Quick, bool Crypto,
+    bool Device, string? Compare)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -40,6 +43,8 @@ internal sealed record BenchOptions(string TftpNano, int Runs, TimeSpan Cap, str
         string? output = null;
         bool quick = false;
         bool crypto = false;
+        bool device = false;
+        string? compare = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -50,12 +55,16 @@ internal sealed record BenchOptions(string TftpNano, int Runs, TimeSpan Cap, str
                 case "--out": output = Path.GetFullPath(args[++i]); break;
                 case "--quick": quick = true; break;
                 case "--crypto": crypto = true; break;
-                default: throw new ArgumentException($"Unknown argument {args[i]}; use --tftpnano PATH --runs N --cap-seconds S --out FILE --quick, or --crypto [--out FILE].");
+                case "--device": device = true; break;
+                case "--compare": compare = args[++i]; break;
+                default: throw new ArgumentException($"Unknown argument {args[i]}; use --tftpnano PATH --runs N --cap-seconds S --out FILE --quick, "
+                    + "or --crypto [--out FILE], or --device [--compare REVISION] [--out FILE].");
             }
         }
 
         return new BenchOptions(tftpnano, runs, TimeSpan.FromSeconds(cap), output,
-            Environment.GetEnvironmentVariable("TFTPNANO_BENCH_COMMAND") ?? "dotnet run -c Release --project bench/TftpNano.Bench -- " + string.Join(' ', args), quick, crypto);
+            Environment.GetEnvironmentVariable("TFTPNANO_BENCH_COMMAND") ?? "dotnet run -c Release --project bench/TftpNano.Bench -- " + string.Join(' ', args), quick, crypto,
+            device, compare);
     }
 }
 
