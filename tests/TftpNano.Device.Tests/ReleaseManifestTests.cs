@@ -23,7 +23,7 @@ namespace TftpNano.Device.Tests
             Assert.AreEqual(2, manifest.Files.Length);
             Assert.AreEqual("Drivers.pe", manifest.Files[0].Name);
             Assert.AreEqual(5130L, manifest.TotalSize());
-            Assert.AreEqual(Digest, Hex.Encode(manifest.Files[1].Sha256));
+            Assert.AreEqual(Digest, Hex.Encode(manifest.Files[1].Digest));
             Assert.IsNotNull(manifest.Find("blinky.PE"));
         }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TftpNano.Cli.Update;
+using TftpNano.Security;
 using TftpNano.Update;
 
 namespace TftpNano.Cli.Commands;
@@ -20,15 +21,23 @@ internal static class ManifestCommand
             Description = "Files to list first, in load order (dependencies before the assemblies that use them); the rest follow by name.",
             AllowMultipleArgumentsPerToken = true,
         };
+        var digest = new Option<string>("--digest")
+        {
+            Description = "How each file is digested: hmac-sha256-4k (the firmware's native HMAC on the device, a few percent of "
+                + "the interpreter's cost) or sha256 (for devices whose boot app predates the chain).",
+            DefaultValueFactory = _ => ReleasePublisher.HmacChainName,
+        };
+        digest.AcceptOnlyFromAmong(ReleasePublisher.HmacChainName, ReleasePublisher.Sha256Name);
         var command = new Command("manifest", "Write DIR/manifest (and DIR/manifest.sig) for the files in DIR.")
         {
-            folder, version, entry, sign, order,
+            folder, version, entry, sign, order, digest,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             string dir = parse.GetValue(folder)!;
             ReleaseManifest manifest = ReleasePublisher.Publish(dir, parse.GetValue(version)!, parse.GetValue(entry)!,
-                parse.GetValue(order) ?? [], parse.GetValue(sign));
+                parse.GetValue(order) ?? [], parse.GetValue(sign),
+                parse.GetValue(digest) == ReleasePublisher.Sha256Name ? DigestKind.Sha256 : DigestKind.HmacSha256Chain);
             Console.WriteLine($"release {manifest.Version}: {manifest.Files.Length} files, {Units.Bytes(manifest.TotalSize())}, "
                 + (parse.GetValue(sign) is null ? "unsigned" : "signed"));
         }));

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using TftpNano.Security;
 using TftpNano.Update;
 
 namespace TftpNano.Cli.Update;
@@ -8,6 +9,12 @@ namespace TftpNano.Cli.Update;
 /// </summary>
 internal static class ReleasePublisher
 {
+    /// <summary>The <c>--digest</c> name of <see cref="DigestKind.HmacSha256Chain"/>.</summary>
+    public const string HmacChainName = "hmac-sha256-4k";
+
+    /// <summary>The <c>--digest</c> name of <see cref="DigestKind.Sha256"/>.</summary>
+    public const string Sha256Name = "sha256";
+
     /// <summary>
     /// Describes the files in <paramref name="folder"/> and writes <c>manifest</c> and, when a key is
     /// given, <c>manifest.sig</c> beside them.
@@ -17,9 +24,10 @@ internal static class ReleasePublisher
     /// <param name="entryPoint">Namespace.Type.Method.</param>
     /// <param name="order">File names to list first, in this load order; the rest follow by name.</param>
     /// <param name="privateKeyPath">The signing key, or null for an unsigned release.</param>
+    /// <param name="digest">How each file is digested.</param>
     /// <returns>The manifest written.</returns>
     public static ReleaseManifest Publish(string folder, string version, string entryPoint, IReadOnlyList<string> order,
-        string? privateKeyPath)
+        string? privateKeyPath, DigestKind digest = DigestKind.HmacSha256Chain)
     {
         if (!Directory.Exists(folder))
         {
@@ -49,7 +57,7 @@ internal static class ReleasePublisher
             }
 
             using FileStream stream = File.OpenRead(Path.Combine(folder, name));
-            return new ReleaseFile(name, stream.Length, SHA256.HashData(stream));
+            return new ReleaseFile(name, stream.Length, digest, Digest(stream, digest));
         }).ToArray();
 
         ReleaseManifest manifest = ReleaseManifest.Create(version, entryPoint, files);
@@ -66,5 +74,26 @@ internal static class ReleasePublisher
         }
 
         return manifest;
+    }
+
+    /// <summary>A file's digest of the given kind, read in chunks.</summary>
+    public static byte[] Digest(Stream stream, DigestKind kind)
+    {
+        if (kind == DigestKind.Sha256)
+        {
+            return SHA256.HashData(stream);
+        }
+
+        var chain = new HmacSha256Chain();
+        byte[] buffer = new byte[HmacSha256Chain.ChunkLength];
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            chain.Append(buffer, 0, read);
+        }
+
+        byte[] digest = new byte[32];
+        chain.Finish(digest, 0);
+        return digest;
     }
 }

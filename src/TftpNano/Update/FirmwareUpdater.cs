@@ -14,7 +14,7 @@ namespace TftpNano.Update
     /// <para>
     /// The device and <c>tftpnano update</c> run this same class. Nothing it fetches is trusted until
     /// checked: the manifest's signature (when a key is configured) before the manifest is parsed, each
-    /// file's size and SHA-256 while it is written into the staging folder. Only a release whose every
+    /// file's size and digest while it is written into the staging folder. Only a release whose every
     /// file checked out is activated, through <see cref="ReleaseStore"/>.
     /// </para>
     /// <para>
@@ -312,7 +312,7 @@ namespace TftpNano.Update
             TftpDownload download = new TftpDownload(_transports, _settings.Download);
             try
             {
-                _verifier.Begin(destination, file.Size);
+                _verifier.Begin(destination, file.Size, file.Kind);
                 download.Run(_settings.Server, RemotePath(file.Name), _verifier);
                 destination.Flush();
             }
@@ -353,9 +353,9 @@ namespace TftpNano.Update
                     + " bytes; its manifest entry says " + file.Size.ToString() + ".");
             }
 
-            if (!_verifier.Matches(file.Sha256, _digest))
+            if (!_verifier.Matches(file.Digest, _digest))
             {
-                throw new UpdateException(UpdateFailure.HashMismatch, "'" + file.Name + "' does not match the SHA-256 in the manifest.");
+                throw new UpdateException(UpdateFailure.HashMismatch, "'" + file.Name + "' does not match the digest in the manifest.");
             }
         }
 

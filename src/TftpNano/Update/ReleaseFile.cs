@@ -1,3 +1,5 @@
+using TftpNano.Security;
+
 namespace TftpNano.Update
 {
     /// <summary>
@@ -6,16 +8,29 @@ namespace TftpNano.Update
     public sealed class ReleaseFile
     {
         /// <summary>
-        /// Creates a file entry.
+        /// Creates a file entry with a SHA-256 digest.
         /// </summary>
         /// <param name="name">The file name, already validated.</param>
         /// <param name="size">Its length in bytes.</param>
         /// <param name="sha256">Its 32-byte SHA-256 digest.</param>
         public ReleaseFile(string name, long size, byte[] sha256)
+            : this(name, size, DigestKind.Sha256, sha256)
+        {
+        }
+
+        /// <summary>
+        /// Creates a file entry.
+        /// </summary>
+        /// <param name="name">The file name, already validated.</param>
+        /// <param name="size">Its length in bytes.</param>
+        /// <param name="kind">How its digest is computed.</param>
+        /// <param name="digest">Its 32-byte digest.</param>
+        public ReleaseFile(string name, long size, DigestKind kind, byte[] digest)
         {
             Name = name;
             Size = size;
-            Sha256 = sha256;
+            Kind = kind;
+            Digest = digest;
         }
 
         /// <summary>
@@ -29,9 +44,14 @@ namespace TftpNano.Update
         public long Size { get; }
 
         /// <summary>
-        /// Gets the file's SHA-256 digest.
+        /// Gets how the file's digest is computed.
         /// </summary>
-        public byte[] Sha256 { get; }
+        public DigestKind Kind { get; }
+
+        /// <summary>
+        /// Gets the file's 32-byte digest, of the kind <see cref="Kind"/> says.
+        /// </summary>
+        public byte[] Digest { get; }
 
         /// <summary>
         /// Tells whether another entry describes the same content.
@@ -40,14 +60,14 @@ namespace TftpNano.Update
         /// <returns>True when name (ignoring case, as FAT does), size and digest agree.</returns>
         public bool HasSameContent(ReleaseFile other)
         {
-            if (other == null || other.Size != Size || !SameName(other.Name, Name))
+            if (other == null || other.Size != Size || other.Kind != Kind || !SameName(other.Name, Name))
             {
                 return false;
             }
 
-            for (int i = 0; i < Sha256.Length; i++)
+            for (int i = 0; i < Digest.Length; i++)
             {
-                if (other.Sha256[i] != Sha256[i])
+                if (other.Digest[i] != Digest[i])
                 {
                     return false;
                 }

@@ -6,7 +6,7 @@ using TftpNano.Security;
 namespace TftpNano.Update
 {
     /// <summary>
-    /// The description of one release: its version, its entry point and each file with size and SHA-256.
+    /// The description of one release: its version, its entry point and each file with size and digest.
     /// </summary>
     /// <remarks>
     /// <para>The format is line-based ASCII, one item per line, fields separated by one space:</para>
@@ -14,8 +14,13 @@ namespace TftpNano.Update
     /// tftpnano-manifest 1
     /// version 1.4.2
     /// entry Blinky.Program.Main
-    /// file Blinky.pe 5120 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+    /// file Drivers.pe 5120 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+    /// file Blinky.pe 2048 hmac-sha256-4k:0c6c5b4ed4f4bb0d38bb7c5c9b7e6b8f6c7b0c6e53bb2a7d1f3c1e8e4a2d5f90
     /// </code>
+    /// <para>
+    /// A digest is the file's SHA-256, or, after <c>hmac-sha256-4k:</c>, the chain of
+    /// <see cref="HmacSha256Chain"/>, which a device computes in its firmware's native HMAC.
+    /// </para>
     /// <para>
     /// Files are listed in load order. Parsing is strict: an unknown line, a repeated item or a name that
     /// could escape the release folder is an error rather than something to skip, because whatever a
@@ -55,6 +60,9 @@ namespace TftpNano.Update
         public const string SignatureFileName = "manifest.sig";
 
         private const string Header = "tftpnano-manifest";
+
+        // Before a digest of the HMAC-SHA256 chain; a SHA-256 digest has no prefix.
+        private const string HmacChainPrefix = "hmac-sha256-4k:";
 
         private ReleaseManifest(ReleaseVersion version, string entryType, string entryMethod, ReleaseFile[] files)
         {
@@ -193,7 +201,8 @@ namespace TftpNano.Update
             for (int i = 0; i < Files.Length; i++)
             {
                 ReleaseFile file = Files[i];
-                text.Append("file " + file.Name + " " + file.Size.ToString() + " " + Hex.Encode(file.Sha256) + "\n");
+                text.Append("file " + file.Name + " " + file.Size.ToString() + " "
+                    + (file.Kind == DigestKind.HmacSha256Chain ? HmacChainPrefix : string.Empty) + Hex.Encode(file.Digest) + "\n");
             }
 
             return AsciiText.GetBytes(text.ToString());
@@ -290,13 +299,22 @@ namespace TftpNano.Update
                 throw Invalid(where + "'" + fields[2] + "' is not a file size.");
             }
 
-            byte[] digest = Hex.Decode(fields[3], Sha256.HashLength);
-            if (digest == null)
+            string digestText = fields[3];
+            DigestKind kind = DigestKind.Sha256;
+            if (digestText.Length > HmacChainPrefix.Length && digestText.Substring(0, HmacChainPrefix.Length) == HmacChainPrefix)
             {
-                throw Invalid(where + "'" + fields[3] + "' is not a SHA-256 digest in hexadecimal.");
+                kind = DigestKind.HmacSha256Chain;
+                digestText = digestText.Substring(HmacChainPrefix.Length);
             }
 
-            return new ReleaseFile(fields[1], size, digest);
+            byte[] digest = Hex.Decode(digestText, Sha256.HashLength);
+            if (digest == null)
+            {
+                throw Invalid(where + "'" + fields[3] + "' is not a digest: 64 hexadecimal digits of SHA-256, or "
+                    + HmacChainPrefix + " and 64 of the HMAC-SHA256 chain.");
+            }
+
+            return new ReleaseFile(fields[1], size, kind, digest);
         }
 
         private static void CheckFiles(ReleaseFile[] files)
@@ -320,9 +338,9 @@ namespace TftpNano.Update
                     throw new UpdateException(UpdateFailure.InvalidFileName, problem);
                 }
 
-                if (files[i].Size < 0 || files[i].Sha256 == null || files[i].Sha256.Length != Sha256.HashLength)
+                if (files[i].Size < 0 || files[i].Digest == null || files[i].Digest.Length != Sha256.HashLength)
                 {
-                    throw Invalid("The entry for '" + files[i].Name + "' needs a size and a SHA-256 digest.");
+                    throw Invalid("The entry for '" + files[i].Name + "' needs a size and a 32-byte digest.");
                 }
 
                 for (int j = 0; j < i; j++)

@@ -297,12 +297,12 @@ namespace TftpNano.Update
         }
 
         /// <summary>
-        /// Reads a file through SHA-256, copying it on the way when a destination is given.
+        /// Reads a file through its digest, copying it on the way when a destination is given.
         /// </summary>
         /// <param name="path">The file's path.</param>
         /// <param name="file">The manifest entry it must match.</param>
         /// <param name="copyTo">Where to copy it, or null to only check it.</param>
-        /// <returns>Null when the file has the size and SHA-256 of its entry, otherwise what differs.</returns>
+        /// <returns>Null when the file has the size and digest of its entry, otherwise what differs.</returns>
         public string CheckFile(string path, ReleaseFile file, Stream copyTo)
         {
             if (!_storage.FileExists(path))
@@ -317,7 +317,7 @@ namespace TftpNano.Update
                 _checkDigest = new byte[Sha256.HashLength];
             }
 
-            _check.Begin(copyTo, long.MaxValue);
+            _check.Begin(copyTo, long.MaxValue, file.Kind);
             Stream source = _storage.OpenRead(path);
             try
             {
@@ -338,7 +338,7 @@ namespace TftpNano.Update
                 return "'" + file.Name + "' has " + _check.Length.ToString() + " bytes instead of " + file.Size.ToString() + ".";
             }
 
-            return _check.Matches(file.Sha256, _checkDigest) ? null : "'" + file.Name + "' does not match its SHA-256.";
+            return _check.Matches(file.Digest, _checkDigest) ? null : "'" + file.Name + "' does not match its digest.";
         }
 
         /// <summary>

@@ -14,6 +14,10 @@ namespace TftpNano.Update
     internal sealed class VerifyingWriteStream : WriteOnlyStream
     {
         private readonly Sha256 _hash;
+
+        // Made at the first file that needs it: its 4 KiB chunk buffer is a real share of a device's heap.
+        private HmacSha256Chain _chain;
+        private DigestKind _kind;
         private Stream _destination;
         private long _limit;
         private long _written;
@@ -46,8 +50,20 @@ namespace TftpNano.Update
         /// </summary>
         /// <param name="destination">Where the bytes go, or null to only hash them.</param>
         /// <param name="limit">The most bytes accepted.</param>
-        public void Begin(Stream destination, long limit)
+        /// <param name="kind">The digest the file is checked against.</param>
+        public void Begin(Stream destination, long limit, DigestKind kind)
         {
+            _kind = kind;
+            if (kind == DigestKind.HmacSha256Chain)
+            {
+                if (_chain == null)
+                {
+                    _chain = new HmacSha256Chain();
+                }
+
+                _chain.Reset();
+            }
+
             _destination = destination;
             _limit = limit;
             _written = 0;
@@ -58,12 +74,20 @@ namespace TftpNano.Update
         /// <summary>
         /// Tells whether what was written has the expected digest, and starts over.
         /// </summary>
-        /// <param name="expected">The 32-byte SHA-256 digest expected.</param>
+        /// <param name="expected">The 32-byte digest expected, of the kind given to <see cref="Begin"/>.</param>
         /// <param name="scratch">At least 32 bytes of scratch space.</param>
         /// <returns>True when the digests agree.</returns>
         public bool Matches(byte[] expected, byte[] scratch)
         {
-            _hash.Finish(scratch, 0);
+            if (_kind == DigestKind.HmacSha256Chain)
+            {
+                _chain.Finish(scratch, 0);
+            }
+            else
+            {
+                _hash.Finish(scratch, 0);
+            }
+
             for (int i = 0; i < Sha256.HashLength; i++)
             {
                 if (scratch[i] != expected[i])
@@ -84,7 +108,15 @@ namespace TftpNano.Update
                 throw new IOException("The file is longer than its manifest entry says.");
             }
 
-            _hash.Append(buffer, offset, count);
+            if (_kind == DigestKind.HmacSha256Chain)
+            {
+                _chain.Append(buffer, offset, count);
+            }
+            else
+            {
+                _hash.Append(buffer, offset, count);
+            }
+
             if (_destination != null)
             {
                 _destination.Write(buffer, offset, count);

@@ -63,7 +63,7 @@ public sealed class UpdateCommandTests : IDisposable
         File.WriteAllBytes(installed, ReleaseLab.Content(34, 5000));
         ProcessResult damaged = Tftpnano("status", "--root", root, "--verify");
         Assert.Equal(8, damaged.ExitCode);
-        Assert.Contains("damaged: 'Blinky.pe' does not match its SHA-256.", Lines(damaged));
+        Assert.Contains("damaged: 'Blinky.pe' does not match its digest.", Lines(damaged));
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class UpdateCommandTests : IDisposable
         Assert.Contains("installed 1.0.0 (2 fetched, 0 unchanged", output);
         Assert.Contains("installed 1.1.0 (1 fetched, 1 unchanged", output);
         Assert.Contains("refused: The manifest's signature does not verify with the configured key.", output);
-        Assert.Contains("refused: 'Blinky.pe' does not match the SHA-256 in the manifest.", output);
+        Assert.Contains("refused: 'Blinky.pe' does not match the digest in the manifest.", output);
         Assert.Contains("rolled back to 1.1.0 (release 2.0.0 was never confirmed)", output);
         Assert.EndsWith("status: version 1.1.0, confirmed, every file matches its signed manifest", output.TrimEnd());
     }

@@ -47,7 +47,7 @@ public sealed class BootAppTests
         channel.Publish("1.0.2", Healthy, ("notes.txt", Text("third notes")));
         File.WriteAllBytes(Path.Combine(channel.Folder, "notes.txt"), Text("THIRD NOTES"));
         boot = device.Boot();
-        AssertStarted(boot, "1.0.1", "update: 'notes.txt' does not match the SHA-256 in the manifest.");
+        AssertStarted(boot, "1.0.1", "update: 'notes.txt' does not match the digest in the manifest.");
         Assert.DoesNotContain("Installed release 1.0.2", boot.Console);
 
         // A release that never confirms itself: three starts on trial, then back to 1.0.1 for good.

@@ -18,6 +18,7 @@ internal sealed class DeviceBuild
         "tests/DeviceApps/Blinky/Blinky.nfproj",
         "tests/DeviceApps/Provisioner/Provisioner.nfproj",
         "tests/DeviceApps/Inspector/Inspector.nfproj",
+        "bench/DeviceCosts/DeviceCosts.nfproj",
     ];
 
     private static readonly ConcurrentDictionary<string, Lazy<DeviceBuild>> Builds = new();
@@ -81,7 +82,7 @@ internal sealed class DeviceBuild
     // The sources as a fresh clone has them: no build output of either tool chain.
     private static void CopySources(string from, string to)
     {
-        foreach (string top in new[] { "src", "tests" })
+        foreach (string top in new[] { "src", "tests", "bench" })
         {
             CopyFolder(Path.Combine(from, top), Path.Combine(to, top));
         }

@@ -28,7 +28,7 @@ public sealed class RefusalTests : IDisposable
         { "signed by another key", UpdateFailure.SignatureInvalid, "does not verify" },
         { "signature truncated", UpdateFailure.SignatureInvalid, "does not verify" },
         { "signature oversized", UpdateFailure.SignatureInvalid, "longer than any accepted key" },
-        { "file swapped", UpdateFailure.HashMismatch, "'Blinky.pe' does not match the SHA-256" },
+        { "file swapped", UpdateFailure.HashMismatch, "'Blinky.pe' does not match the digest" },
         { "file longer", UpdateFailure.SizeMismatch, "'Blinky.pe' is longer than the 7300 bytes" },
         { "file truncated", UpdateFailure.SizeMismatch, "'Blinky.pe' has 7000 bytes; its manifest entry says 7300" },
         { "file missing on the server", UpdateFailure.Download, "fw/stable/Blinky.pe" },
