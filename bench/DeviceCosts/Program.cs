@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
+using System.Reflection;
 using TftpNano.Security;
 using TftpNano.Transfer;
 
@@ -24,6 +25,14 @@ namespace DeviceCosts
                 case "sha256":
                     Hash(Scenario.Count);
                     break;
+                case "chain":
+                    if (!Chain(Scenario.Count))
+                    {
+                        Console.WriteLine("scenario chain unsupported");
+                        return;
+                    }
+
+                    break;
                 case "rsa":
                     Verify(Scenario.Count);
                     break;
@@ -42,6 +51,20 @@ namespace DeviceCosts
         {
             byte[] data = new byte[bytes];
             Sha256.Hash(data, 0, data.Length);
+        }
+
+        // By reflection, so that the app also builds against sources from before the chain existed.
+        private static bool Chain(int bytes)
+        {
+            Type chain = typeof(Sha256).Assembly.GetType("TftpNano.Security.HmacSha256Chain");
+            if (chain == null)
+            {
+                return false;
+            }
+
+            MethodInfo hash = chain.GetMethod("Hash");
+            hash.Invoke(null, new object[] { new byte[bytes], 0, bytes });
+            return true;
         }
 
         // The key is parsed once (base64 and all) and verifies `count` times: its Montgomery set-up

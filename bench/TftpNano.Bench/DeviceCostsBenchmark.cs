@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using TftpNano.Cli.Server;
 using TftpNano.Cli.Update;
+using TftpNano.Security;
 using TftpNano.Tests.Support;
 
 namespace TftpNano.Bench;
@@ -49,7 +50,7 @@ internal sealed class DeviceCostsBenchmark
         var bench = new DeviceCostsBenchmark(kit, work);
         try
         {
-            var columns = new List<(string Name, Dictionary<string, long> Costs)>();
+            var columns = new List<(string Name, Dictionary<string, double> Costs)>();
             if (compare is not null)
             {
                 string revision = Git("rev-parse", "--short", compare).Trim();
@@ -79,6 +80,11 @@ internal sealed class DeviceCostsBenchmark
     private string WorkingTree()
     {
         string root = Path.Combine(_work, "tree-working");
+        if (Directory.Exists(root))
+        {
+            return root;
+        }
+
         foreach (string file in Git("ls-files", "-co", "--exclude-standard", "src", "tests/DeviceApps", "bench/DeviceCosts").Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             string to = Path.Combine(root, file);
@@ -102,16 +108,18 @@ internal sealed class DeviceCostsBenchmark
         return root;
     }
 
-    private Dictionary<string, long> Measure(string root)
+    private Dictionary<string, double> Measure(string root)
     {
         foreach (string project in new[] { Core, BootApp, App })
         {
             Build(root, project);
         }
 
-        var costs = new Dictionary<string, long>();
+        var costs = new Dictionary<string, double>();
         long baseline = RunScenario(root, "baseline", 0, "", "", "", 0, "");
-        costs["sha256 per byte"] = Per(RunScenario(root, "sha256", HashBytes) - RunScenario(root, "sha256", 0), HashBytes);
+        costs["SHA-256 (managed) per byte"] = Per(RunScenario(root, "sha256", HashBytes) - RunScenario(root, "sha256", 0), HashBytes);
+        long chain = RunScenario(root, "chain", HashBytes, optional: true);
+        costs["HMAC-SHA256 chain (native HMAC per 4 KiB) per byte"] = chain < 0 ? -1 : Per(chain - RunScenario(root, "chain", 0), HashBytes);
 
         foreach (int bits in new[] { 2048, 3072 })
         {
@@ -135,7 +143,7 @@ internal sealed class DeviceCostsBenchmark
         (long largeInstall, _) = Boot(root, "large", 1024 + InstallBytes, null);
         costs["install boot, 1 KiB release (RSA-3072 manifest)"] = smallInstall;
         costs["up-to-date boot"] = upToDate;
-        costs["per byte installed (fetch, hash, write)"] = Per(largeInstall - smallInstall, InstallBytes);
+        costs["per byte installed (fetch, hash, write)"] = smallInstall < 0 || largeInstall < 0 ? -1 : Per(largeInstall - smallInstall, InstallBytes);
         costs["smallest heap of an install boot, bytes (nanoCLR blocks of 24 bytes)"] = SmallestHeap(root);
         return costs;
     }
@@ -151,8 +159,10 @@ internal sealed class DeviceCostsBenchmark
 
         File.Copy(Path.Combine(Output(root, App), "Blinky.pe"), Path.Combine(channel, "Blinky.pe"));
         File.WriteAllBytes(Path.Combine(channel, "data.bin"), RandomBytes(dataBytes));
-        (string privateKey, string publicKey) = SigningKey.Generate(Path.Combine(_work, "key-" + name), 3072);
-        ReleasePublisher.Publish(channel, "1.0.0", "Blinky.Program.Main", ["Blinky.pe"], privateKey);
+        (string privateKey, string publicKey) = SigningKey.Generate(Path.Combine(_work, "key-" + name + "-" + Interlocked.Increment(ref _runs)), 3072);
+        // A revision from before the HMAC-SHA256 chain reads SHA-256 digests only.
+        bool chain = File.Exists(Path.Combine(root, "src", "TftpNano", "Security", "HmacSha256Chain.cs"));
+        ReleasePublisher.Publish(channel, "1.0.0", "Blinky.Program.Main", ["Blinky.pe"], privateKey, chain ? DigestKind.HmacSha256Chain : DigestKind.Sha256);
 
         string device = Directory.CreateDirectory(Path.Combine(_work, "device-" + Interlocked.Increment(ref _runs))).FullName;
         string settings = $"server=127.0.0.1\nport={_server.LocalEndPoint.Port}\nchannel={name}\npublickey={File.ReadAllText(publicKey).Trim()}\nnetwork=ethernet\nnetwork.wait=5\n";
@@ -167,10 +177,16 @@ internal sealed class DeviceCostsBenchmark
         return (install, exit == 0 && console.Contains("Up to date", StringComparison.Ordinal) ? upToDate : -1);
     }
 
-    // The smallest heap, to 1 KiB, with which the 1 KiB release installs and starts.
+    // The smallest heap, to 1 KiB, with which the 1 KiB release installs and starts; -1 when 96 KiB is
+    // not enough either.
     private long SmallestHeap(string root)
     {
         int low = 16, high = 96;
+        if (Boot(root, "heap" + high, 1024, high + "K").Install < 0)
+        {
+            return -1;
+        }
+
         while (low < high)
         {
             int middle = (low + high) / 2;
@@ -187,7 +203,9 @@ internal sealed class DeviceCostsBenchmark
         return high * 1024L;
     }
 
-    private long RunScenario(string root, string kind, int count, string key = "", string digest = "", string signature = "", int port = 0, string text = "", string? device = null)
+    // The IL instructions of one scenario; -1 when it is optional and this revision cannot run it.
+    private long RunScenario(string root, string kind, int count, string key = "", string digest = "", string signature = "", int port = 0,
+        string text = "", string? device = null, bool optional = false)
     {
         string project = Path.Combine(root, "bench", "DeviceCosts");
         File.WriteAllText(Path.Combine(project, "Scenario.cs"), $$"""
@@ -208,6 +226,11 @@ internal sealed class DeviceCostsBenchmark
         Build(root, Costs);
         (int exit, string console, long il) = NfRun(Path.Combine(Output(root, Costs), "DeviceCosts.pe"),
             device ?? Directory.CreateDirectory(Path.Combine(_work, "device-" + Interlocked.Increment(ref _runs))).FullName, "96K");
+        if (optional && console.Contains($"scenario {kind} unsupported", StringComparison.Ordinal))
+        {
+            return -1;
+        }
+
         if (exit != 0 || !console.Contains($"scenario {kind} done", StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"scenario {kind} ({count}) failed with {exit}:\n{console}");
@@ -236,7 +259,7 @@ internal sealed class DeviceCostsBenchmark
 
     private static string Output(string root, string project) => Path.Combine(root, Path.GetDirectoryName(project)!, "bin", "Release");
 
-    private static long Per(long instructions, long units) => (long)Math.Round((double)instructions / units);
+    private static double Per(long instructions, long units) => (double)instructions / units;
 
     private static byte[] RandomBytes(int count)
     {
@@ -248,7 +271,7 @@ internal sealed class DeviceCostsBenchmark
     private static string Literal(string text) =>
         "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) + "\"";
 
-    private static string Report(List<(string Name, Dictionary<string, long> Costs)> columns, string commandLine, TimeSpan took)
+    private static string Report(List<(string Name, Dictionary<string, double> Costs)> columns, string commandLine, TimeSpan took)
     {
         var report = new StringBuilder();
         report.AppendLine("# Device costs");
@@ -269,17 +292,22 @@ internal sealed class DeviceCostsBenchmark
         report.AppendLine("| --- |" + string.Concat(columns.Select(_ => " ---: |")) + (columns.Count > 1 ? " ---: |" : string.Empty));
         foreach (string name in columns[^1].Costs.Keys)
         {
-            IEnumerable<long> values = columns.Select(c => c.Costs.GetValueOrDefault(name, -1));
+            IEnumerable<double> values = columns.Select(c => c.Costs.GetValueOrDefault(name, -1));
             string ratio = columns.Count > 1 && columns[0].Costs[name] > 0 && columns[^1].Costs[name] > 0
-                ? $" | {(double)columns[0].Costs[name] / columns[^1].Costs[name]:0.0}x fewer |"
+                ? $" | {columns[0].Costs[name] / columns[^1].Costs[name]:0.0}x fewer |"
                 : columns.Count > 1 ? " | |" : " |";
-            report.AppendLine($"| {name} | " + string.Join(" | ", values.Select(v => v < 0 ? "failed" : v.ToString("N0", CultureInfo.InvariantCulture))) + ratio);
+            report.AppendLine($"| {name} | " + string.Join(" | ", values.Select(Format)) + ratio);
         }
 
         report.AppendLine();
         report.AppendLine($"Took {took.TotalMinutes:0.0} min.");
         return report.ToString();
     }
+
+    // Whole instructions, but per-byte figures below a hundred to two decimals; n/a where a revision
+    // cannot run the scenario.
+    private static string Format(double value) =>
+        value < 0 ? "n/a" : value.ToString(value < 100 ? "N2" : "N0", CultureInfo.InvariantCulture);
 
     private static string Git(params string[] arguments) => Exec("git", arguments, RepositoryPaths.Root);
 
