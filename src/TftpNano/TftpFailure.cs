@@ -25,5 +25,11 @@ namespace TftpNano
 
         /// <summary>The transfer ended with a size other than the one the server announced.</summary>
         SizeMismatch = 7,
+
+        /// <summary>
+        /// The network failed under the transfer: a socket could not be opened, or a send or receive
+        /// failed (on a device, Wi-Fi dropping after it came up).
+        /// </summary>
+        NetworkFailed = 8,
     }
 }

@@ -35,7 +35,7 @@ namespace TftpNano.Device.Tests
                 + "downgrade=yes\n");
 
             Assert.IsTrue(settings.IsValid, Join(settings.Problems));
-            Assert.AreEqual("192.168.1.10", settings.Server);
+            Assert.AreEqual("192.168.1.10", settings.Server.ToString());
             Assert.AreEqual(6969, settings.Port);
             Assert.AreEqual("fw/stable", settings.Channel);
             Assert.AreEqual((int)NetworkKind.Ethernet, (int)settings.Network);
@@ -58,6 +58,23 @@ namespace TftpNano.Device.Tests
             Assert.IsNull(settings.PublicKey);
             Assert.AreEqual(5, settings.TrialBoots);
             Assert.IsTrue(settings.AllowDowngrade);
+        }
+
+        [TestMethod]
+        public void AServerAddressIsFourPlainDecimalOctets()
+        {
+            string[] refused = new string[] { "010.0.0.1", "09.1.1.1", "192.168.1", "192.168.1.256", "1.2.3.4.5", "1..2.3", "+1.2.3.4", "0x7f.0.0.1" };
+            for (int i = 0; i < refused.Length; i++)
+            {
+                DeviceSettings settings = DeviceSettings.Parse("server=" + refused[i] + "\npublickey=none\n");
+                Assert.IsFalse(settings.IsValid, refused[i]);
+                Assert.IsNull(settings.Server, refused[i]);
+            }
+
+            DeviceSettings plain = DeviceSettings.Parse("server=10.0.0.1\npublickey=none\n");
+            Assert.IsTrue(plain.IsValid, Join(plain.Problems));
+            Assert.AreEqual("10.0.0.1", plain.ToUpdateSettings().Server.ToString().Split(':')[0]);
+            Assert.AreEqual("0.0.0.0", DeviceSettings.Parse("server=0.0.0.0\npublickey=none\n").Server.ToString());
         }
 
         [TestMethod]

@@ -142,6 +142,7 @@ namespace TftpNano.Boot
                 try
                 {
                     store.Recover();
+                    store.CountBoot();
                 }
                 catch (Exception again)
                 {

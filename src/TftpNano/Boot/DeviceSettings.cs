@@ -78,7 +78,7 @@ namespace TftpNano.Boot
         }
 
         /// <summary>Gets the TFTP server's IPv4 address, or null when none is set.</summary>
-        public string Server { get; private set; }
+        public IPAddress Server { get; private set; }
 
         /// <summary>Gets the TFTP server's port.</summary>
         public int Port { get; private set; }
@@ -237,7 +237,7 @@ namespace TftpNano.Boot
         public UpdateSettings ToUpdateSettings()
         {
             UpdateSettings update = new UpdateSettings();
-            update.Server = Server == null ? null : new IPEndPoint(IPAddress.Parse(Server), Port);
+            update.Server = Server == null ? null : new IPEndPoint(Server, Port);
             update.Channel = Channel;
             update.PublicKey = PublicKey;
             update.AllowDowngrade = AllowDowngrade;
@@ -251,12 +251,13 @@ namespace TftpNano.Boot
             switch (key)
             {
                 case "server":
-                    if (!IsIPv4(value))
+                    IPAddress address = ParseIPv4(value);
+                    if (address == null)
                     {
                         return "server must be an IPv4 address such as 192.168.1.10, not '" + value + "'.";
                     }
 
-                    Server = value;
+                    Server = address;
                     return null;
                 case "port":
                     return ApplyNumber(key, value, 1, 65535);
@@ -499,24 +500,36 @@ namespace TftpNano.Boot
             return true;
         }
 
-        private static bool IsIPv4(string text)
+        // Four decimal octets, each 0 to 255 and without a leading zero: IPAddress.Parse reads 010.0.0.1 as
+        // 8.0.0.1 (octal, as inet_aton does) and fails on 09.1.1.1, so a device would ask the wrong server
+        // or none. The address is built from the octets, never parsed again.
+        private static IPAddress ParseIPv4(string text)
         {
             string[] parts = text.Split(new char[] { '.' });
             if (parts.Length != 4)
             {
-                return false;
+                return null;
             }
 
+            byte[] octets = new byte[4];
             for (int i = 0; i < 4; i++)
             {
-                int value;
-                if (parts[i].Length == 0 || parts[i].Length > 3 || ReadNumber("octet", parts[i], 0, 255, out value) != null)
+                string part = parts[i];
+                if (part.Length == 0 || part.Length > 3 || (part.Length > 1 && part[0] == '0'))
                 {
-                    return false;
+                    return null;
                 }
+
+                long value = DecimalText.Parse(part, 0, 3);
+                if (value < 0 || value > 255)
+                {
+                    return null;
+                }
+
+                octets[i] = (byte)value;
             }
 
-            return true;
+            return new IPAddress(octets);
         }
     }
 }

@@ -231,7 +231,7 @@ namespace TftpNano.Transfer
                 while (true)
                 {
                     CheckProgress();
-                    int length = _port.Receive(_deadline);
+                    int length = Receive(_deadline);
                     if (length == TransferPort.Cancelled)
                     {
                         throw Abort(TftpFailure.Canceled, TftpErrorCode.NotDefined, "The transfer was cancelled.", null);
@@ -273,7 +273,17 @@ namespace TftpNano.Transfer
         private void StartRequest(bool withOptions)
         {
             ClosePort();
-            _port = TransferPort.ForReadRequest(_transports.Open(_server.AddressFamily), _receiveBuffer, _server.Address, _strangerReplies);
+            IDatagramTransport transport;
+            try
+            {
+                transport = _transports.Open(_server.AddressFamily);
+            }
+            catch (Exception e)
+            {
+                throw NetworkFailed("open a socket", e);
+            }
+
+            _port = TransferPort.ForReadRequest(transport, _receiveBuffer, _server.Address, _strangerReplies);
             if (IsCancelRequested)
             {
                 _port.Cancel();
@@ -298,7 +308,15 @@ namespace TftpNano.Transfer
         private void SendRequest()
         {
             int length = TftpPacket.WriteRequest(_sendBuffer, TftpOpcode.ReadRequest, _fileName, _optionsRequested ? _requestedOptions : null);
-            _port.SendRequest(_sendBuffer, length, _server);
+            try
+            {
+                _port.SendRequest(_sendBuffer, length, _server);
+            }
+            catch (Exception e)
+            {
+                throw NetworkFailed("send the request", e);
+            }
+
             Sent(true);
         }
 
@@ -308,7 +326,15 @@ namespace TftpNano.Transfer
         {
             _blocksSinceAck = 0;
             _lastAcknowledged = _blocksWritten;
-            _port.Send(_sendBuffer, TftpPacket.WriteAcknowledgement(_sendBuffer, BlockNumber.OnTheWire(_blocksWritten)));
+            try
+            {
+                _port.Send(_sendBuffer, TftpPacket.WriteAcknowledgement(_sendBuffer, BlockNumber.OnTheWire(_blocksWritten)));
+            }
+            catch (Exception e)
+            {
+                throw NetworkFailed("send an ACK", e);
+            }
+
             Sent(fresh);
         }
 
@@ -648,13 +674,25 @@ namespace TftpNano.Transfer
             _phase = TransferPhase.Dallying;
             int finalBlock = BlockNumber.OnTheWire(_blocksWritten);
             long end = Now + _timer.NextWaitMs();
-            int length;
-            while ((length = _port.Receive(end)) >= 0)
+            try
             {
-                if (IsDataBlock(length, finalBlock))
+                int length;
+                while ((length = Receive(end)) >= 0)
                 {
-                    _statistics.FinalAcknowledgementsResent++;
-                    AcknowledgeInOrder(false);
+                    if (IsDataBlock(length, finalBlock))
+                    {
+                        _statistics.FinalAcknowledgementsResent++;
+                        AcknowledgeInOrder(false);
+                    }
+                }
+            }
+            catch (TftpException e)
+            {
+                // The file is complete: a network that fails now only keeps the server from hearing
+                // the final ACK again, and the server gives up on its own.
+                if (e.Failure != TftpFailure.NetworkFailed)
+                {
+                    throw;
                 }
             }
         }
@@ -664,6 +702,26 @@ namespace TftpNano.Transfer
             return length >= TftpPacket.DataHeaderLength
                 && _receiveBuffer[0] == 0 && _receiveBuffer[1] == (byte)TftpOpcode.Data
                 && TftpPacket.ReadBlockNumber(_receiveBuffer, length) == block;
+        }
+
+        private int Receive(long deadline)
+        {
+            try
+            {
+                return _port.Receive(deadline);
+            }
+            catch (Exception e)
+            {
+                throw NetworkFailed("receive", e);
+            }
+        }
+
+        // The network itself failed: no ERROR is sent, since nothing can be, and the exception says
+        // what failed in which step, whatever type the platform's socket threw.
+        private TftpException NetworkFailed(string step, Exception e)
+        {
+            return new TftpException(TftpFailure.NetworkFailed, TftpErrorCode.NotDefined, "The network failed: could not " + step
+                + " for '" + _fileName + "' from " + _server.ToString() + ": " + ExceptionText.Describe(e), e);
         }
 
         // Before the server answered there is no transfer to end: its request port gets nothing.

@@ -114,14 +114,22 @@ namespace TftpNano.Update
             {
                 Refuse(result, UpdateFailure.Storage, "The storage failed: " + e.Message);
             }
+            catch (Exception e)
+            {
+                // Whatever else broke (on a device, natives throw plain System.Exception): a result with
+                // its reason, and the start below is counted all the same.
+                Refuse(result, UpdateFailure.Unexpected, "The update failed: " + ExceptionText.Describe(e));
+            }
 
+            // Counted in every case: a release on trial that fails to start must reach its rollback
+            // whatever the network, the server or the update did.
             try
             {
                 _store.CountBoot();
             }
-            catch (IOException e)
+            catch (Exception e)
             {
-                Refuse(result, UpdateFailure.Storage, "The storage failed: " + e.Message);
+                Refuse(result, UpdateFailure.Storage, "Counting the start failed: " + ExceptionText.Describe(e));
             }
 
             result.ActiveVersion = _store.ActiveManifest == null ? null : _store.ActiveManifest.Version.ToString();

@@ -40,5 +40,8 @@ namespace TftpNano.Update
 
         /// <summary>Reading or writing the storage failed.</summary>
         Storage,
+
+        /// <summary>Something the updater has no more specific reason for failed; the message names it.</summary>
+        Unexpected,
     }
 }

@@ -79,6 +79,45 @@ public sealed class BootSequenceTests : IDisposable
     }
 
     [Fact]
+    public void ANetworkThatFailsUnderTheUpdaterStillCountsTheStart()
+    {
+        // Wi-Fi dropping after it came up: every send fails. The start must still be counted, or a
+        // release that crashes on a flaky network would stay on trial for ever.
+        _lab.Publish("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        Assert.Equal(UpdateOutcome.Installed, _lab.Boot().Outcome);
+        var platform = new RecordingPlatform(_lab, Settings) { SendsFail = true };
+
+        BootReport second = new BootSequence(platform).Run();
+        BootReport third = new BootSequence(platform).Run();
+
+        Assert.Equal((BootOutcome.Launched, "1.0"), (third.Outcome, third.Version));
+        Assert.Equal((UpdateOutcome.Refused, UpdateFailure.Download), (second.Update!.Outcome, second.Update.Failure));
+        Assert.Contains("network", second.Update.Message, StringComparison.Ordinal);
+        Assert.Contains("boot: starting release 1.0 on trial (start 2 of 3): Blinky.Program.Main", platform.Lines);
+        Assert.Contains("boot: starting release 1.0 on trial (start 3 of 3): Blinky.Program.Main", platform.Lines);
+        Assert.Equal(3, _lab.Inspect().State.Boots);
+    }
+
+    [Theory]
+    [InlineData("09.1.1.1")]
+    [InlineData("127.0.010.1")]
+    public void AServerAddressWithLeadingZerosIsRefusedAndTheStartIsStillCounted(string address)
+    {
+        // .NET reads 127.0.010.1 as 127.0.8.1 (octal, as inet_aton does; 010.0.0.1 would be 8.0.0.1) and
+        // throws on 09.1.1.1: only plain decimal octets pass.
+        _lab.Publish("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        Assert.Equal(UpdateOutcome.Installed, _lab.Boot().Outcome);
+        var platform = new RecordingPlatform(_lab, Settings.Replace("server=127.0.0.1", "server=" + address, StringComparison.Ordinal));
+
+        BootReport report = new BootSequence(platform).Run();
+
+        Assert.Equal((BootOutcome.Launched, "1.0"), (report.Outcome, report.Version));
+        Assert.Contains($"settings: Line 1: server must be an IPv4 address such as 192.168.1.10, not '{address}'.", platform.Lines);
+        Assert.Contains("boot: starting release 1.0 on trial (start 2 of 3): Blinky.Program.Main", platform.Lines);
+        Assert.Equal(2, _lab.Inspect().State.Boots);
+    }
+
+    [Fact]
     public void ARefusedUpdateStartsTheInstalledRelease()
     {
         _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
@@ -140,6 +179,9 @@ public sealed class BootSequenceTests : IDisposable
     {
         public bool NetworkUp { get; init; } = true;
 
+        /// <summary>Whether every datagram the updater sends fails, as when Wi-Fi drops after it came up.</summary>
+        public bool SendsFail { get; init; }
+
         public Exception? StorageFailure { get; init; }
 
         public Exception? LaunchFailure { get; init; }
@@ -152,7 +194,7 @@ public sealed class BootSequenceTests : IDisposable
 
         public CountingTransportFactory Sockets { get; } = new();
 
-        public IDatagramTransportFactory Transports => Sockets;
+        public IDatagramTransportFactory Transports => SendsFail ? new FailingSendFactory() : Sockets;
 
         public string? ReadSettings() => settings;
 
@@ -208,5 +250,23 @@ internal sealed class CountingTransportFactory : IDatagramTransportFactory
             inner.Close();
             Interlocked.Increment(ref owner._closed);
         }
+    }
+}
+
+/// <summary>Sockets whose every send fails with ENETUNREACH, as a device's do when its network drops.</summary>
+internal sealed class FailingSendFactory : IDatagramTransportFactory
+{
+    public IDatagramTransport Open(System.Net.Sockets.AddressFamily addressFamily) => new Failing(HostUdpTransportFactory.Instance.Open(addressFamily));
+
+    private sealed class Failing(IDatagramTransport inner) : IDatagramTransport
+    {
+        public System.Net.EndPoint LastSender => inner.LastSender;
+
+        public void Send(byte[] buffer, int count, System.Net.EndPoint remote) =>
+            throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.NetworkUnreachable);
+
+        public int Receive(byte[] buffer, int timeoutMs) => inner.Receive(buffer, timeoutMs);
+
+        public void Close() => inner.Close();
     }
 }
