@@ -253,6 +253,11 @@ namespace TftpNano.Update
                 throw;
             }
 
+            if (_store.CleanupProblem != null)
+            {
+                Say("Warning: " + _store.CleanupProblem);
+            }
+
             result.Outcome = UpdateOutcome.Installed;
             result.Message = "Installed release " + version + " (" + result.FilesDownloaded.ToString() + " fetched, "
                 + result.FilesCopied.ToString() + " unchanged).";

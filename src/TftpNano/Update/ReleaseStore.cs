@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using TftpNano.Security;
 
@@ -126,6 +127,12 @@ namespace TftpNano.Update
         {
             return folder + "/" + name;
         }
+
+        /// <summary>
+        /// Gets what the last clean-up of folders the record no longer names could not delete, or null
+        /// when it deleted them all. Such folders only take space; each recovery tries again.
+        /// </summary>
+        public string CleanupProblem { get; private set; }
 
         /// <summary>
         /// Finishes whatever an interrupted run left: settles the record, deletes the staging folder and
@@ -458,16 +465,38 @@ namespace TftpNano.Update
             }
         }
 
+        // Runs after every commit, and at every recovery. A folder the record no longer names costs space,
+        // never correctness, so what cannot be deleted now is reported and tried again next time: the
+        // commit before it stands.
         private void DeleteUnreferencedFolders()
         {
-            string[] folders = _storage.GetFolders();
+            CleanupProblem = null;
+            string[] folders;
+            try
+            {
+                folders = _storage.GetFolders();
+            }
+            catch (Exception e)
+            {
+                CleanupProblem = "Listing the storage's folders failed: " + ExceptionText.Describe(e);
+                return;
+            }
+
             for (int i = 0; i < folders.Length; i++)
             {
                 string folder = folders[i];
                 bool ours = folder == StagingFolder || ParseFolderNumber(folder) >= 0;
                 if (ours && folder != _state.Active && folder != _state.Previous)
                 {
-                    _storage.DeleteFolder(folder);
+                    try
+                    {
+                        _storage.DeleteFolder(folder);
+                    }
+                    catch (Exception e)
+                    {
+                        CleanupProblem = "The old folder " + folder + " could not be deleted (it is tried again at the next boot): "
+                            + ExceptionText.Describe(e);
+                    }
                 }
             }
         }

@@ -23,6 +23,9 @@ internal sealed class FaultyStorage(string root) : IUpdateStorage
     /// <summary>When set, writes fail once this many bytes have been written, as on a full card.</summary>
     public long? Capacity { get; init; }
 
+    /// <summary>When set, deleting a release folder (<c>rN</c>) that exists fails, as on a card whose file system went read-only.</summary>
+    public bool ReleaseFoldersCannotBeDeleted { get; init; }
+
     /// <summary>When set, the free space reported to the updater.</summary>
     public long? ReportedFreeSpace { get; init; }
 
@@ -50,7 +53,15 @@ internal sealed class FaultyStorage(string root) : IUpdateStorage
 
     public void DeleteFile(string path) => Change(() => _inner.DeleteFile(path));
 
-    public void DeleteFolder(string path) => Change(() => _inner.DeleteFolder(path));
+    public void DeleteFolder(string path) => Change(() =>
+    {
+        if (ReleaseFoldersCannotBeDeleted && path.StartsWith('r') && Directory.Exists(Path.Combine(root, path)))
+        {
+            throw new IOException("Deleting " + path + " failed.");
+        }
+
+        _inner.DeleteFolder(path);
+    });
 
     public long GetFreeSpace() => Read(() => ReportedFreeSpace ?? _inner.GetFreeSpace());
 

@@ -37,6 +37,27 @@ public sealed class UpdaterTests : IDisposable
     }
 
     [Fact]
+    public void AnOldFolderThatCannotBeDeletedIsAWarningNotARefusal()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        _lab.Install("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+        _lab.Publish("3.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky3));
+        var log = new List<string>();
+
+        UpdateResult result = UpdateRunner.Run(_lab.Settings(), new FaultyStorage(_lab.DeviceRoot) { ReleaseFoldersCannotBeDeleted = true },
+            confirm: false, log: log.Add).Result;
+
+        // 3.0 is committed, active and on trial: that is an install, and the leftover folder a warning.
+        Assert.True(result.Outcome == UpdateOutcome.Installed, result.Message);
+        Assert.Equal("3.0", result.ActiveVersion);
+        Assert.Contains(log, l => l.StartsWith("Warning: ", StringComparison.Ordinal) && l.Contains("r1", StringComparison.Ordinal));
+
+        // The next boot, on storage that works again, deletes it.
+        Assert.Equal(UpdateOutcome.UpToDate, _lab.Boot().Outcome);
+        _lab.AssertActive("3.0");
+    }
+
+    [Fact]
     public void TheSameManifestIsUpToDateWithoutFetchingOrVerifyingMore()
     {
         _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
