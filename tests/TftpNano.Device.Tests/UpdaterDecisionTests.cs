@@ -153,6 +153,40 @@ namespace TftpNano.Device.Tests
             Assert.AreEqual((int)UpdateOutcome.Skipped, (int)Boot(storage, peer).Outcome, "a rolled-back version is not installed again");
         }
 
+        [TestMethod]
+        public void EveryRolledBackVersionStaysRefusedNotOnlyTheLast()
+        {
+            // A server replaying two old signed bad releases must not keep the device cycling through
+            // them: what was rolled back sets a floor, and only a newer release installs.
+            MemoryStorage storage = new MemoryStorage();
+            MemoryTftpPeer peer = new MemoryTftpPeer();
+            Publish(peer, "1.0", Blinky1);
+            Boot(storage, peer);
+            Inspect(storage).Confirm();
+            RollBackAfterTrial(storage, peer, "2.0");
+            RollBackAfterTrial(storage, peer, "2.1");
+
+            Publish(peer, "2.0", Blinky2);
+            UpdateResult replayed = Boot(storage, peer);
+            Assert.AreEqual((int)UpdateOutcome.Skipped, (int)replayed.Outcome, replayed.Message);
+            Assert.AreEqual("1.0", Inspect(storage).ActiveManifest.Version.ToString());
+
+            Publish(peer, "2.2", Blinky2);
+            Assert.AreEqual((int)UpdateOutcome.Installed, (int)Boot(storage, peer).Outcome, "a newer release installs");
+        }
+
+        // Offers a release that never confirms itself until it is rolled back to 1.0.
+        private static void RollBackAfterTrial(MemoryStorage storage, MemoryTftpPeer peer, string version)
+        {
+            Publish(peer, version, Blinky2);
+            Assert.AreEqual((int)UpdateOutcome.Installed, (int)Boot(storage, peer).Outcome, version);
+            Boot(storage, peer);
+            Boot(storage, peer);
+            UpdateResult rollback = Boot(storage, peer);
+            Assert.AreEqual(version, rollback.RolledBackFrom);
+            Assert.AreEqual("1.0", rollback.RolledBackTo);
+        }
+
         // The store as the next boot finds it.
         internal static ReleaseStore Inspect(IUpdateStorage storage)
         {

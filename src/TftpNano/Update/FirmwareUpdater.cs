@@ -217,11 +217,17 @@ namespace TftpNano.Update
                 }
             }
 
+            // The floor: every version up to the highest one rolled back here, above the active release,
+            // stays refused, so a server replaying several old signed bad releases cannot cycle through them.
             ReleaseVersion rejected = _store.State.Rejected == null ? null : ReleaseVersion.TryParse(_store.State.Rejected);
-            if (rejected != null && offered.Version.CompareTo(rejected) == 0)
+            bool aboveActive = installed == null || offered.Version.CompareTo(installed.Version) > 0;
+            if (rejected != null && aboveActive && offered.Version.CompareTo(rejected) <= 0)
             {
                 result.Outcome = UpdateOutcome.Skipped;
-                result.Message = "Release " + version + " was rolled back on this device and is not installed again.";
+                result.Message = offered.Version.CompareTo(rejected) == 0
+                    ? "Release " + version + " was rolled back on this device and is not installed again."
+                    : "Release " + version + " is not newer than release " + rejected.ToString()
+                        + ", which was rolled back on this device: only a newer release is installed.";
                 return;
             }
 

@@ -41,7 +41,8 @@ namespace TftpNano.Update
         public int Boots { get; set; }
 
         /// <summary>
-        /// Gets or sets the version last rolled back, which is not installed again; null for none.
+        /// Gets or sets the highest version rolled back: it and every version below it that is newer than
+        /// the active release are not installed; null for none.
         /// </summary>
         public string Rejected { get; set; }
 

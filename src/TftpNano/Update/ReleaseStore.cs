@@ -237,7 +237,7 @@ namespace TftpNano.Update
             }
 
             InstallState next = _state.Clone();
-            next.Rejected = _activeManifest == null ? null : _activeManifest.Version.ToString();
+            next.Rejected = HigherVersion(_state.Rejected, _activeManifest == null ? null : _activeManifest.Version);
             next.Active = _state.Previous;
             next.Previous = null;
             next.Confirmed = true;
@@ -499,6 +499,18 @@ namespace TftpNano.Update
                     }
                 }
             }
+        }
+
+        // The higher of the recorded floor and a version just rolled back, as text for the record.
+        private static string HigherVersion(string recorded, ReleaseVersion rolledBack)
+        {
+            ReleaseVersion floor = recorded == null ? null : ReleaseVersion.TryParse(recorded);
+            if (rolledBack == null || (floor != null && floor.CompareTo(rolledBack) >= 0))
+            {
+                return recorded;
+            }
+
+            return rolledBack.ToString();
         }
 
         // The number of a release folder ("r12" is 12), or -1 for any other name.
