@@ -160,9 +160,12 @@ internal sealed class DeviceCostsBenchmark
         File.Copy(Path.Combine(Output(root, App), "Blinky.pe"), Path.Combine(channel, "Blinky.pe"));
         File.WriteAllBytes(Path.Combine(channel, "data.bin"), RandomBytes(dataBytes));
         (string privateKey, string publicKey) = SigningKey.Generate(Path.Combine(_work, "key-" + name + "-" + Interlocked.Increment(ref _runs)), 3072);
-        // A revision from before the HMAC-SHA256 chain reads SHA-256 digests only.
+        // A revision from before the channel line reads manifests without one, from before the chain
+        // SHA-256 digests only.
         bool chain = File.Exists(Path.Combine(root, "src", "TftpNano", "Security", "HmacSha256Chain.cs"));
-        ReleasePublisher.Publish(channel, "1.0.0", "Blinky.Program.Main", ["Blinky.pe"], privateKey, chain ? DigestKind.HmacSha256Chain : DigestKind.Sha256);
+        bool channels = File.ReadAllText(Path.Combine(root, "src", "TftpNano", "Update", "ReleaseManifest.cs")).Contains("CheckChannel", StringComparison.Ordinal);
+        ReleasePublisher.Publish(channel, channels ? name : "/", "1.0.0", "Blinky.Program.Main", ["Blinky.pe"], privateKey,
+            chain ? DigestKind.HmacSha256Chain : DigestKind.Sha256);
 
         string device = Directory.CreateDirectory(Path.Combine(_work, "device-" + Interlocked.Increment(ref _runs))).FullName;
         string settings = $"server=127.0.0.1\nport={_server.LocalEndPoint.Port}\nchannel={name}\npublickey={File.ReadAllText(publicKey).Trim()}\nnetwork=ethernet\nnetwork.wait=5\n";

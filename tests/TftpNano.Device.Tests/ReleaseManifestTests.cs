@@ -133,6 +133,25 @@ namespace TftpNano.Device.Tests
             Assert.IsNull(ReleaseVersion.TryParse(""));
         }
 
+        [TestMethod]
+        public void AManifestNamesItsChannelBeforeItsVersion()
+        {
+            string text = "tftpnano-manifest 1\nchannel fw/stable\nversion 1\nentry A.B\nfile a 1 " + Digest + "\n";
+            ReleaseManifest manifest = Parse(text);
+            Assert.AreEqual("fw/stable", manifest.Channel);
+            Assert.AreEqual(text, new string(System.Text.Encoding.UTF8.GetChars(manifest.ToBytes())));
+            Assert.AreEqual(string.Empty, Parse(Valid(string.Empty)).Channel, "no line: the server's root");
+
+            string[] refused = new string[] { "/fw", "fw/", "fw//beta", "fw/../x", "fw\\beta" };
+            for (int i = 0; i < refused.Length; i++)
+            {
+                Refused(UpdateFailure.InvalidManifest, "tftpnano-manifest 1\nchannel " + refused[i] + "\nversion 1\nentry A.B\nfile a 1 " + Digest + "\n");
+            }
+
+            Refused(UpdateFailure.InvalidManifest, "tftpnano-manifest 1\nchannel a\nchannel b\nversion 1\nentry A.B\nfile a 1 " + Digest + "\n");
+            Refused(UpdateFailure.InvalidManifest, Valid("channel a\n"));
+        }
+
         private static ReleaseVersion Version(string text)
         {
             ReleaseVersion version = ReleaseVersion.TryParse(text);

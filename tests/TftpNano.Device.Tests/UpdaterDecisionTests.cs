@@ -217,7 +217,7 @@ namespace TftpNano.Device.Tests
                 new ReleaseFile("Drivers.pe", Drivers.Length, Sha256.Hash(Drivers, 0, Drivers.Length)),
                 new ReleaseFile("Blinky.pe", blinky.Length, Sha256.Hash(blinky, 0, blinky.Length)),
             };
-            peer.Add("fw/manifest", ReleaseManifest.Create(version, "Blinky.Program.Main", files).ToBytes());
+            peer.Add("fw/manifest", ReleaseManifest.Create("fw", version, "Blinky.Program.Main", files).ToBytes());
             peer.Add("fw/Drivers.pe", Drivers);
             peer.Add("fw/Blinky.pe", blinky);
         }

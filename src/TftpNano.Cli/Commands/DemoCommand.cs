@@ -131,7 +131,7 @@ internal static class DemoCommand
 
         private void Publish(string version, string privateKey)
         {
-            ReleaseManifest manifest = ReleasePublisher.Publish(_channel, version, EntryPoint, ["Drivers.pe", "Blinky.pe"], privateKey);
+            ReleaseManifest manifest = ReleasePublisher.Publish(_channel, Channel, version, EntryPoint, ["Drivers.pe", "Blinky.pe"], privateKey);
             Say($"published release {version}: {manifest.Files.Length} files, {Units.Bytes(manifest.TotalSize())}, signed");
         }
 

@@ -15,6 +15,12 @@ internal static class ManifestCommand
         var folder = new Argument<string>("dir") { Description = "The channel folder on the server, holding the release's files." };
         var version = new Option<string>("--version") { Description = "Release version: one to four numbers separated by dots.", Required = true };
         var entry = new Option<string>("--entry") { Description = "Entry point, Namespace.Type.Method (a static method without parameters).", Required = true };
+        var channel = new Option<string>("--channel")
+        {
+            Description = "The channel as devices name it in tftpnano.conf (fw/stable), / for the server's root: the manifest names it, "
+                + "and a device refuses a manifest for another channel.",
+            Required = true,
+        };
         var sign = new Option<string?>("--sign") { Description = "Private key (.pem from keygen) to sign the manifest with." };
         var order = new Option<string[]>("--order")
         {
@@ -30,12 +36,12 @@ internal static class ManifestCommand
         digest.AcceptOnlyFromAmong(ReleasePublisher.HmacChainName, ReleasePublisher.Sha256Name);
         var command = new Command("manifest", "Write DIR/manifest (and DIR/manifest.sig) for the files in DIR.")
         {
-            folder, version, entry, sign, order, digest,
+            folder, channel, version, entry, sign, order, digest,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             string dir = parse.GetValue(folder)!;
-            ReleaseManifest manifest = ReleasePublisher.Publish(dir, parse.GetValue(version)!, parse.GetValue(entry)!,
+            ReleaseManifest manifest = ReleasePublisher.Publish(dir, parse.GetValue(channel)!, parse.GetValue(version)!, parse.GetValue(entry)!,
                 parse.GetValue(order) ?? [], parse.GetValue(sign),
                 parse.GetValue(digest) == ReleasePublisher.Sha256Name ? DigestKind.Sha256 : DigestKind.HmacSha256Chain);
             Console.WriteLine($"release {manifest.Version}: {manifest.Files.Length} files, {Units.Bytes(manifest.TotalSize())}, "

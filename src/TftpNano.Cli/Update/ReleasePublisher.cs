@@ -20,13 +20,14 @@ internal static class ReleasePublisher
     /// given, <c>manifest.sig</c> beside them.
     /// </summary>
     /// <param name="folder">The channel folder on the server.</param>
+    /// <param name="channel">Its name as devices ask for it (<c>fw/stable</c>; <c>/</c> or empty for the server's root).</param>
     /// <param name="version">The release version.</param>
     /// <param name="entryPoint">Namespace.Type.Method.</param>
     /// <param name="order">File names to list first, in this load order; the rest follow by name.</param>
     /// <param name="privateKeyPath">The signing key, or null for an unsigned release.</param>
     /// <param name="digest">How each file is digested.</param>
     /// <returns>The manifest written.</returns>
-    public static ReleaseManifest Publish(string folder, string version, string entryPoint, IReadOnlyList<string> order,
+    public static ReleaseManifest Publish(string folder, string channel, string version, string entryPoint, IReadOnlyList<string> order,
         string? privateKeyPath, DigestKind digest = DigestKind.HmacSha256Chain)
     {
         if (!Directory.Exists(folder))
@@ -60,7 +61,7 @@ internal static class ReleasePublisher
             return new ReleaseFile(name, stream.Length, digest, Digest(stream, digest));
         }).ToArray();
 
-        ReleaseManifest manifest = ReleaseManifest.Create(version, entryPoint, files);
+        ReleaseManifest manifest = ReleaseManifest.Create(channel.Trim('/'), version, entryPoint, files);
         byte[] bytes = manifest.ToBytes();
         string signaturePath = Path.Combine(folder, ReleaseManifest.SignatureFileName);
         byte[]? signature = privateKeyPath is null ? null : SigningKey.Sign(bytes, privateKeyPath);

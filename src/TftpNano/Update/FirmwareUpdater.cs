@@ -198,6 +198,16 @@ namespace TftpNano.Update
             }
 
             ReleaseManifest offered = ReleaseManifest.Parse(manifestBytes, manifestBytes.Length);
+            if (offered.Channel != Channel)
+            {
+                // Signed for another channel and copied here: one fleet key signs every channel.
+                throw new UpdateException(UpdateFailure.WrongChannel, "The manifest is for "
+                    + (offered.Channel.Length == 0 ? "the server's root folder" : "channel " + offered.Channel)
+                    + ", not " + (Channel.Length == 0 ? "the server's root folder" : "channel " + Channel)
+                    + " which this device updates from; publish it with tftpnano manifest --channel "
+                    + (Channel.Length == 0 ? "/" : Channel) + ".");
+            }
+
             ReleaseManifest installed = _store.ActiveManifest;
             string version = offered.Version.ToString();
             if (installed != null)
@@ -405,9 +415,15 @@ namespace TftpNano.Update
             return problem == null;
         }
 
+        // The channel as the manifest names it: no '/' at either end, empty for the server's root.
+        private string Channel
+        {
+            get { return _settings.Channel == null ? string.Empty : _settings.Channel.Trim(new char[] { '/' }); }
+        }
+
         private string RemotePath(string name)
         {
-            string channel = _settings.Channel == null ? string.Empty : _settings.Channel.Trim(new char[] { '/' });
+            string channel = Channel;
             return channel.Length == 0 ? name : channel + "/" + name;
         }
 

@@ -12,11 +12,17 @@ namespace TftpNano.Update
     /// <para>The format is line-based ASCII, one item per line, fields separated by one space:</para>
     /// <code>
     /// tftpnano-manifest 1
+    /// channel fw/stable
     /// version 1.4.2
     /// entry Blinky.Program.Main
     /// file Drivers.pe 5120 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
     /// file Blinky.pe 2048 hmac-sha256-4k:0c6c5b4ed4f4bb0d38bb7c5c9b7e6b8f6c7b0c6e53bb2a7d1f3c1e8e4a2d5f90
     /// </code>
+    /// <para>
+    /// The channel is the folder on the server the release is published in; a device refuses a manifest
+    /// for another channel, so that a release signed for one channel cannot be replayed in another by
+    /// one who can write to the server. A manifest without the line is for the server's root folder.
+    /// </para>
     /// <para>
     /// A digest is the file's SHA-256, or, after <c>hmac-sha256-4k:</c>, the chain of
     /// <see cref="HmacSha256Chain"/>, which a device computes in its firmware's native HMAC.
@@ -61,16 +67,26 @@ namespace TftpNano.Update
 
         private const string Header = "tftpnano-manifest";
 
+        // The longest channel name accepted.
+        private const int MaxChannelLength = 128;
+
         // Before a digest of the HMAC-SHA256 chain; a SHA-256 digest has no prefix.
         private const string HmacChainPrefix = "hmac-sha256-4k:";
 
-        private ReleaseManifest(ReleaseVersion version, string entryType, string entryMethod, ReleaseFile[] files)
+        private ReleaseManifest(string channel, ReleaseVersion version, string entryType, string entryMethod, ReleaseFile[] files)
         {
+            Channel = channel;
             Version = version;
             EntryType = entryType;
             EntryMethod = entryMethod;
             Files = files;
         }
+
+        /// <summary>
+        /// Gets the channel the release is published in, without leading or trailing '/'; empty for the
+        /// server's root folder.
+        /// </summary>
+        public string Channel { get; }
 
         /// <summary>
         /// Gets the release version.
@@ -93,7 +109,7 @@ namespace TftpNano.Update
         public ReleaseFile[] Files { get; }
 
         /// <summary>
-        /// Describes a release, checking each part as <see cref="Parse"/> would.
+        /// Describes a release in the server's root folder, checking each part as <see cref="Parse"/> would.
         /// </summary>
         /// <param name="version">The release version, for example <c>1.4.2</c>.</param>
         /// <param name="entryPoint">The entry point as <c>Namespace.Type.Method</c>.</param>
@@ -102,6 +118,26 @@ namespace TftpNano.Update
         /// <exception cref="UpdateException">A part is not valid.</exception>
         public static ReleaseManifest Create(string version, string entryPoint, ReleaseFile[] files)
         {
+            return Create(string.Empty, version, entryPoint, files);
+        }
+
+        /// <summary>
+        /// Describes a release, checking each part as <see cref="Parse"/> would.
+        /// </summary>
+        /// <param name="channel">The folder on the server it is published in, such as <c>fw/stable</c>; empty for the root.</param>
+        /// <param name="version">The release version, for example <c>1.4.2</c>.</param>
+        /// <param name="entryPoint">The entry point as <c>Namespace.Type.Method</c>.</param>
+        /// <param name="files">The files in load order.</param>
+        /// <returns>The manifest.</returns>
+        /// <exception cref="UpdateException">A part is not valid.</exception>
+        public static ReleaseManifest Create(string channel, string version, string entryPoint, ReleaseFile[] files)
+        {
+            string problem = CheckChannel(channel);
+            if (problem != null)
+            {
+                throw Invalid(problem);
+            }
+
             ReleaseVersion parsedVersion = ReleaseVersion.TryParse(version);
             if (parsedVersion == null)
             {
@@ -112,7 +148,7 @@ namespace TftpNano.Update
             string entryMethod;
             SplitEntryPoint(entryPoint, out entryType, out entryMethod);
             CheckFiles(files);
-            return new ReleaseManifest(parsedVersion, entryType, entryMethod, files);
+            return new ReleaseManifest(channel, parsedVersion, entryType, entryMethod, files);
         }
 
         /// <summary>
@@ -136,6 +172,7 @@ namespace TftpNano.Update
                 throw Invalid("The manifest does not start with '" + Header + " " + FormatVersion.ToString() + "'.");
             }
 
+            string channel = null;
             ReleaseVersion version = null;
             string entryType = null;
             string entryMethod = null;
@@ -150,7 +187,17 @@ namespace TftpNano.Update
 
                 string[] fields = line.Split(new char[] { ' ' });
                 string where = "Manifest line " + (i + 1).ToString() + ": ";
-                if (fields[0] == "version" && fields.Length == 2 && version == null)
+                if (fields[0] == "channel" && fields.Length == 2 && channel == null && version == null)
+                {
+                    string problem = CheckChannel(fields[1]);
+                    if (problem != null)
+                    {
+                        throw Invalid(where + problem);
+                    }
+
+                    channel = fields[1];
+                }
+                else if (fields[0] == "version" && fields.Length == 2 && version == null)
                 {
                     version = ReleaseVersion.TryParse(fields[1]);
                     if (version == null)
@@ -185,7 +232,7 @@ namespace TftpNano.Update
             ReleaseFile[] fileArray = new ReleaseFile[files.Count];
             files.CopyTo(fileArray);
             CheckFiles(fileArray);
-            return new ReleaseManifest(version, entryType, entryMethod, fileArray);
+            return new ReleaseManifest(channel == null ? string.Empty : channel, version, entryType, entryMethod, fileArray);
         }
 
         /// <summary>
@@ -196,6 +243,11 @@ namespace TftpNano.Update
         {
             StringBuilder text = new StringBuilder();
             text.Append(Header + " " + FormatVersion.ToString() + "\n");
+            if (Channel.Length > 0)
+            {
+                text.Append("channel " + Channel + "\n");
+            }
+
             text.Append("version " + Version.ToString() + "\n");
             text.Append("entry " + EntryType + "." + EntryMethod + "\n");
             for (int i = 0; i < Files.Length; i++)
@@ -280,6 +332,40 @@ namespace TftpNano.Update
             if (ReleaseFile.SameName(name, FileName) || ReleaseFile.SameName(name, SignatureFileName))
             {
                 return "The file name '" + name + "' is reserved for the manifest.";
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// Checks a channel name: the folder on the server, '/' between its parts.
+        /// </summary>
+        /// <param name="channel">The candidate, without leading or trailing '/'; empty for the root.</param>
+        /// <returns>Null when it is valid, otherwise why not.</returns>
+        public static string CheckChannel(string channel)
+        {
+            if (channel == null)
+            {
+                return "The channel is missing.";
+            }
+
+            if (channel.Length > MaxChannelLength)
+            {
+                return "A channel has at most " + MaxChannelLength.ToString() + " characters.";
+            }
+
+            for (int i = 0; i < channel.Length; i++)
+            {
+                char c = channel[i];
+                if (c <= ' ' || c >= 0x7f || c == '\\')
+                {
+                    return "The channel '" + channel + "' is not printable ASCII without spaces and backslashes.";
+                }
+            }
+
+            if (channel.Length > 0 && (channel[0] == '/' || channel[channel.Length - 1] == '/' || channel.IndexOf("//") >= 0 || channel.IndexOf("..") >= 0))
+            {
+                return "The channel '" + channel + "' has an empty part, '..', or a '/' at an end.";
             }
 
             return null;

@@ -41,6 +41,9 @@ namespace TftpNano.Update
         /// <summary>Reading or writing the storage failed.</summary>
         Storage,
 
+        /// <summary>The manifest names another channel than the one the device updates from.</summary>
+        WrongChannel,
+
         /// <summary>Something the updater has no more specific reason for failed; the message names it.</summary>
         Unexpected,
     }

@@ -29,11 +29,11 @@ public sealed class UpdateCommandTests : IDisposable
 
         File.WriteAllBytes(Path.Combine(_lab.Channel, "Blinky.pe"), ReleaseLab.Content(31, 5000));
         File.WriteAllBytes(Path.Combine(_lab.Channel, "Drivers.pe"), ReleaseLab.Content(32, 9000));
-        ProcessResult manifest = Tftpnano("manifest", _lab.Channel, "--version", "1.0", "--entry", "Blinky.Program.Main",
-            "--sign", keyBase + ".pem", "--order", "Drivers.pe");
+        ProcessResult manifest = Tftpnano("manifest", _lab.Channel, "--channel", ReleaseLab.ChannelName, "--version", "1.0",
+            "--entry", "Blinky.Program.Main", "--sign", keyBase + ".pem", "--order", "Drivers.pe");
         Assert.True(manifest.ExitCode == 0, manifest.StandardError);
         Assert.Equal("release 1.0: 2 files, 13.7 KiB, signed", manifest.StandardOutput.Trim());
-        Assert.StartsWith("tftpnano-manifest 1\nversion 1.0\nentry Blinky.Program.Main\nfile Drivers.pe 9000 ",
+        Assert.StartsWith("tftpnano-manifest 1\nchannel fw/stable\nversion 1.0\nentry Blinky.Program.Main\nfile Drivers.pe 9000 hmac-sha256-4k:",
             File.ReadAllText(Path.Combine(_lab.Channel, "manifest")));
 
         string root = Path.Combine(_lab.WorkspaceRoot, "card");

@@ -60,7 +60,7 @@ internal sealed class ReleaseLab : IDisposable
             File.WriteAllBytes(Path.Combine(Channel, name), content);
         }
 
-        return ReleasePublisher.Publish(Channel, version, EntryPoint, files.Select(f => f.Name).ToArray(), PrivateKeyPath);
+        return ReleasePublisher.Publish(Channel, ChannelName, version, EntryPoint, files.Select(f => f.Name).ToArray(), PrivateKeyPath);
     }
 
     /// <summary>Signs whatever the channel's manifest holds now, as a careless or compromised owner would.</summary>

@@ -37,6 +37,22 @@ public sealed class UpdaterTests : IDisposable
     }
 
     [Fact]
+    public void AReleaseSignedForAnotherChannelIsRefused()
+    {
+        // One fleet key signs every channel: beta's signed 3.0 copied into the stable folder must not install.
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        File.WriteAllBytes(Path.Combine(_lab.Channel, "Blinky.pe"), Blinky3);
+        ReleasePublisher.Publish(_lab.Channel, "fw/beta", "3.0", ReleaseLab.EntryPoint, ["Drivers.pe", "Blinky.pe"], _lab.PrivateKeyPath);
+
+        UpdateResult result = _lab.Boot();
+
+        Assert.Equal((UpdateOutcome.Refused, UpdateFailure.WrongChannel), (result.Outcome, result.Failure));
+        Assert.Equal("The manifest is for channel fw/beta, not channel fw/stable which this device updates from; "
+            + "publish it with tftpnano manifest --channel fw/stable.", result.Message);
+        _lab.AssertActive("1.0");
+    }
+
+    [Fact]
     public void AnOldFolderThatCannotBeDeletedIsAWarningNotARefusal()
     {
         _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
