@@ -39,7 +39,9 @@ internal sealed class DeviceCostsBenchmark
         _kit = kit;
         _work = work;
         _served = Directory.CreateDirectory(Path.Combine(work, "served")).FullName;
-        _server = new TftpServer(_served, new IPEndPoint(IPAddress.Loopback, 0), new TftpServerSettings { MaxTransfersPerClient = 64 });
+        // Every virtual device is 127.0.0.1, and each boot the heap search starves of memory leaves its
+        // transfer open until the server gives up on it: the caps are for a fleet, not for this.
+        _server = new TftpServer(_served, new IPEndPoint(IPAddress.Loopback, 0), new TftpServerSettings { MaxTransfers = 1024, MaxTransfersPerClient = 1024 });
         _server.Start();
     }
 
@@ -173,6 +175,7 @@ internal sealed class DeviceCostsBenchmark
         (int exit, string console, long install) = NfRun(Path.Combine(Output(root, BootApp), "TftpNano.Device.pe"), device, heap ?? "96K");
         if (exit != 0 || !console.Contains("blinky: running", StringComparison.Ordinal) || !console.Contains("Installed release", StringComparison.Ordinal))
         {
+            Console.Error.WriteLine($"install boot of {name} ({dataBytes} bytes, heap {heap ?? "96K"}) did not start the release (exit {exit}):\n{console}");
             return (-1, -1);
         }
 
