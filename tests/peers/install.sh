@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real TFTP peers the interoperability tests run against (Debian or Ubuntu, as root or
-# with sudo): tftpd-hpa, dnsmasq and the clients curl, atftp and tftp-hpa from the distribution, and
+# with sudo): tftpd-hpa, dnsmasq and the clients curl, atftp and tftp-hpa from the distribution (and
+# strace, which the durability test watches the host tool with), and
 # atftpd, which conflicts with tftpd-hpa as a package, unpacked into tests/peers/.local/.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +19,7 @@ fi
 # run until it is finished.
 $sudo dpkg --configure -a
 $sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends tftpd-hpa tftp-hpa atftp dnsmasq-base curl >/dev/null
+$sudo apt-get install -y -qq --no-install-recommends tftpd-hpa tftp-hpa atftp dnsmasq-base curl strace >/dev/null
 
 download=$(mktemp -d)
 (cd "$download" && apt-get download atftpd >/dev/null 2>&1)

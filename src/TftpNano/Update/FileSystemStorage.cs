@@ -99,7 +99,7 @@ namespace TftpNano.Update
             string full = FullPath(path);
             try
             {
-                return new StorageFileStream(new FileStream(full, FileMode.Open, FileAccess.Read), full);
+                return new StorageFileStream(new FileStream(full, FileMode.Open, FileAccess.Read), full, this);
             }
             catch (Exception e)
             {
@@ -113,7 +113,7 @@ namespace TftpNano.Update
             string full = FullPath(path);
             try
             {
-                return new StorageFileStream(new FileStream(full, FileMode.Create, FileAccess.Write), full);
+                return new StorageFileStream(new FileStream(full, FileMode.Create, FileAccess.Write), full, this);
             }
             catch (Exception e)
             {
@@ -133,6 +133,8 @@ namespace TftpNano.Update
             {
                 throw new StorageException("Creating folder", full, e);
             }
+
+            SyncFolderOf(full);
         }
 
         /// <inheritdoc/>
@@ -147,6 +149,8 @@ namespace TftpNano.Update
             {
                 throw new StorageException("Renaming to " + destination + ":", from, e);
             }
+
+            SyncFolderOf(from);
         }
 
         /// <inheritdoc/>
@@ -161,6 +165,8 @@ namespace TftpNano.Update
             {
                 throw new StorageException("Renaming folder to " + destination + ":", from, e);
             }
+
+            SyncFolderOf(from);
         }
 
         /// <inheritdoc/>
@@ -169,15 +175,19 @@ namespace TftpNano.Update
             string full = FullPath(path);
             try
             {
-                if (File.Exists(full))
+                if (!File.Exists(full))
                 {
-                    File.Delete(full);
+                    return;
                 }
+
+                File.Delete(full);
             }
             catch (Exception e)
             {
                 throw new StorageException("Deleting", full, e);
             }
+
+            SyncFolderOf(full);
         }
 
         /// <inheritdoc/>
@@ -186,15 +196,19 @@ namespace TftpNano.Update
             string full = FullPath(path);
             try
             {
-                if (Directory.Exists(full))
+                if (!Directory.Exists(full))
                 {
-                    Directory.Delete(full, true);
+                    return;
                 }
+
+                Directory.Delete(full, true);
             }
             catch (Exception e)
             {
                 throw new StorageException("Deleting folder", full, e);
             }
+
+            SyncFolderOf(full);
         }
 
         /// <summary>
@@ -210,6 +224,33 @@ namespace TftpNano.Update
         public virtual long GetFreeSpace()
         {
             return -1;
+        }
+
+        /// <summary>
+        /// Makes a folder's entries durable: what was created, renamed or deleted in it survives a power
+        /// cut. Nothing to do here: nanoFramework's littlefs and FAT drivers commit a folder's entries
+        /// when a file is closed or renamed; the host tool's storage syncs the folder (fsync).
+        /// </summary>
+        /// <param name="folder">The folder, as the file system names it.</param>
+        protected virtual void SyncFolder(string folder)
+        {
+        }
+
+        /// <summary>
+        /// Makes the entry of a file or folder durable in the folder that holds it.
+        /// </summary>
+        /// <param name="path">The file or folder, as the file system names it.</param>
+        internal void SyncFolderOf(string path)
+        {
+            string folder = Path.GetDirectoryName(path);
+            try
+            {
+                SyncFolder(folder);
+            }
+            catch (Exception e)
+            {
+                throw new StorageException("Syncing folder", folder, e);
+            }
         }
 
         /// <summary>

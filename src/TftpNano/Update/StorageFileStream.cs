@@ -5,17 +5,20 @@ namespace TftpNano.Update
 {
     /// <summary>
     /// A file of <see cref="FileSystemStorage"/>: its reads, writes, flushes and close fail with a
-    /// <see cref="StorageException"/> that names the file, whatever the file system threw.
+    /// <see cref="StorageException"/> that names the file, whatever the file system threw. A flush
+    /// reaches the medium, and closing a file that was written makes its folder's entry durable too.
     /// </summary>
     internal sealed class StorageFileStream : Stream
     {
         private readonly Stream _file;
         private readonly string _path;
+        private readonly FileSystemStorage _storage;
 
-        public StorageFileStream(Stream file, string path)
+        public StorageFileStream(Stream file, string path, FileSystemStorage storage)
         {
             _file = file;
             _path = path;
+            _storage = storage;
         }
 
         public override bool CanRead
@@ -97,7 +100,21 @@ namespace TftpNano.Update
         {
             try
             {
+#if NANOFRAMEWORK_1_0
+                // littlefs and FAT write through on flush and commit their metadata on close.
                 _file.Flush();
+#else
+                // Down to the medium (fsync), not only to the operating system's cache.
+                FileStream file = _file as FileStream;
+                if (file != null)
+                {
+                    file.Flush(true);
+                }
+                else
+                {
+                    _file.Flush();
+                }
+#endif
             }
             catch (Exception e)
             {
@@ -121,7 +138,12 @@ namespace TftpNano.Update
             {
                 if (disposing)
                 {
+                    bool written = _file.CanWrite;
                     _file.Dispose();
+                    if (written)
+                    {
+                        _storage.SyncFolderOf(_path);
+                    }
                 }
             }
             catch (Exception e)

@@ -18,6 +18,9 @@ internal static class Peers
     public const string Atftp = "atftp";
     public const string TftpHpa = "tftp-hpa";
 
+    /// <summary>Not a TFTP peer: the tracer that shows what reaches the medium (DurabilityTests).</summary>
+    public const string Strace = "strace";
+
     public static bool IsCi => Environment.GetEnvironmentVariable("CI") == "true";
 
     public static bool IsRoot => !OperatingSystem.IsWindows() && Environment.UserName == "root";
@@ -31,6 +34,7 @@ internal static class Peers
         Curl => Search("curl", SystemFolders),
         Atftp => Search("atftp", SystemFolders),
         TftpHpa => Search("tftp", SystemFolders),
+        Strace => Search("strace", SystemFolders),
         _ => throw new ArgumentException("Unknown peer " + peer),
     };
 
