@@ -6,6 +6,10 @@ namespace DeviceCosts
     /// <summary>
     /// A destination that counts the bytes written and keeps none: a transfer measured without storage.
     /// </summary>
+    /// <remarks>
+    /// A whole Stream rather than a TftpNano.Update.WriteOnlyStream: the benchmark builds this app
+    /// against older revisions too (--compare), where that class is internal.
+    /// </remarks>
     internal sealed class DiscardStream : Stream
     {
         private long _length;

@@ -163,7 +163,7 @@ namespace TftpNano.Device.Tests
         // Each write is kept as an exact copy and joined at the close: the storage lives in the same
         // small heap as the code under test, and a MemoryStream's doubling buffer would take twice the
         // file and fragment that heap, which a device's file system never costs.
-        private sealed class ClosingStream : Stream
+        private sealed class ClosingStream : WriteOnlyStream
         {
             private readonly MemoryFile _file;
             private readonly ArrayList _chunks = new ArrayList();
@@ -174,30 +174,9 @@ namespace TftpNano.Device.Tests
                 _file = file;
             }
 
-            public override bool CanRead
-            {
-                get { return false; }
-            }
-
-            public override bool CanSeek
-            {
-                get { return false; }
-            }
-
-            public override bool CanWrite
-            {
-                get { return true; }
-            }
-
             public override long Length
             {
                 get { return _length; }
-            }
-
-            public override long Position
-            {
-                get { return _length; }
-                set { throw new NotSupportedException(); }
             }
 
             public override void Write(byte[] buffer, int offset, int count)
@@ -210,28 +189,6 @@ namespace TftpNano.Device.Tests
 
             public override void Flush()
             {
-            }
-
-            public override int Read(byte[] buffer, int offset, int count)
-            {
-                throw new NotSupportedException();
-            }
-
-#if NANOFRAMEWORK_1_0
-            public override int Read(SpanByte buffer)
-            {
-                throw new NotSupportedException();
-            }
-
-#endif
-            public override long Seek(long offset, SeekOrigin origin)
-            {
-                throw new NotSupportedException();
-            }
-
-            public override void SetLength(long value)
-            {
-                throw new NotSupportedException();
             }
 
             protected override void Dispose(bool disposing)

@@ -7,7 +7,7 @@ namespace TftpNano.Update
     /// A stream the download engine writes into and nothing reads back: the members every such
     /// destination answers the same way.
     /// </summary>
-    internal abstract class WriteOnlyStream : Stream
+    public abstract class WriteOnlyStream : Stream
     {
         /// <inheritdoc/>
         public override bool CanRead
