@@ -10,15 +10,19 @@ namespace TftpNano.Update
     /// <remarks>
     /// <para>
     /// Each release lives in its own folder (<c>r</c> and a number, with its manifest inside); a new one is
-    /// built in <c>staging</c>. The record <c>state</c> names the active folder and the one to roll back to.
-    /// Activation renames the finished staging folder and then replaces the record, and the record is
-    /// replaced by writing <c>state.new</c> in full, deleting <c>state</c> and renaming <c>state.new</c>:
-    /// nanoFramework's <c>File.Move</c> cannot overwrite, so the delete is the commit point.
+    /// built in <c>staging</c>. The record names the active folder and the one to roll back to. It is
+    /// kept in two slots, <c>state.a</c> and <c>state.b</c>, each with a sequence number and a checksum;
+    /// a commit rewrites the slot that does not hold the newest record, in place, and the newest intact
+    /// slot wins. No rename and no delete is on the commit path: a cut while a slot is written leaves that
+    /// slot torn and the other one intact, and FAT's rename (new entry written, then the old one deleted,
+    /// which a cut can leave as two names on one cluster chain) never touches the record.
     /// </para>
     /// <para>
     /// Whatever single operation a power cut interrupts, <see cref="Recover"/> finds a complete record
     /// that names complete folders (folders are deleted only once no record names them), so the device
-    /// boots either the old release or the new one, whole.
+    /// boots either the old release or the new one, whole. When no slot reads at all (a card that lost
+    /// its small, recently written files), the record is rebuilt from the highest-numbered release
+    /// folder whose manifest parses and whose files verify, which starts on trial.
     /// </para>
     /// </remarks>
     public sealed class ReleaseStore
@@ -28,14 +32,22 @@ namespace TftpNano.Update
         /// </summary>
         public const string StagingFolder = "staging";
 
-        private const string StateFile = "state";
-        private const string NewStateFile = "state.new";
+        private const string FirstSlot = "state.a";
+        private const string SecondSlot = "state.b";
+
+        // Where boot apps before the slots kept the record: read once, then left to the clean-up.
+        private const string LegacyStateFile = "state";
+        private const string LegacyNewStateFile = "state.new";
         private const string ReleaseFolderPrefix = "r";
         private const int MaxStateLength = 1024;
         private const int CheckBufferLength = 2048;
 
         private readonly IUpdateStorage _storage;
         private InstallState _state;
+
+        // The slot the newest record came from, or null when it came from elsewhere (none yet, the
+        // old files, a rebuild): the next commit writes the other one.
+        private string _stateSlot;
         private ReleaseManifest _activeManifest;
 
         // Allocated on the first check, then reused for every file.
@@ -290,10 +302,15 @@ namespace TftpNano.Update
                 return "No release is installed.";
             }
 
-            for (int i = 0; i < _activeManifest.Files.Length; i++)
+            return VerifyFolder(_state.Active, _activeManifest);
+        }
+
+        private string VerifyFolder(string folder, ReleaseManifest manifest)
+        {
+            for (int i = 0; i < manifest.Files.Length; i++)
             {
-                ReleaseFile file = _activeManifest.Files[i];
-                string problem = CheckFile(PathOf(_state.Active, file.Name), file, null);
+                ReleaseFile file = manifest.Files[i];
+                string problem = CheckFile(PathOf(folder, file.Name), file, null);
                 if (problem != null)
                 {
                     return problem;
@@ -409,31 +426,72 @@ namespace TftpNano.Update
 
         private InstallState LoadState()
         {
-            InstallState current = TryReadState(StateFile);
-            if (current != null)
+            InstallState first = TryReadState(FirstSlot);
+            InstallState second = TryReadState(SecondSlot);
+            if (first != null || second != null)
             {
-                // The new record never became the record: the commit point (deleting the old one) was not reached.
-                _storage.DeleteFile(NewStateFile);
-                return current;
+                bool firstWins = second == null || (first != null && first.Sequence > second.Sequence);
+                _stateSlot = firstWins ? FirstSlot : SecondSlot;
+                return firstWins ? first : second;
             }
 
-            InstallState pending = TryReadState(NewStateFile);
-            if (pending != null)
+            _stateSlot = null;
+            InstallState legacy = TryReadState(LegacyStateFile);
+            if (legacy == null)
             {
-                _storage.DeleteFile(StateFile);
-                _storage.MoveFile(NewStateFile, StateFile);
-                return pending;
+                legacy = TryReadState(LegacyNewStateFile);
             }
 
-            if (_storage.FileExists(StateFile))
+            if (legacy != null)
             {
-                throw new UpdateException(UpdateFailure.Storage, "The install record is damaged and has no intact copy.");
+                return legacy;
             }
 
-            _storage.DeleteFile(NewStateFile);
-            InstallState fresh = new InstallState();
-            fresh.Confirmed = true;
-            return fresh;
+            return Rebuild();
+        }
+
+        // No record reads: the newest release folder that is whole becomes the active release, on trial,
+        // and the next whole one its fallback, so a release that cannot start is still rolled back
+        // from; with none, nothing is installed.
+        // The sequence goes past every folder number, so that the next release folder is a new name.
+        private InstallState Rebuild()
+        {
+            InstallState rebuilt = new InstallState();
+            rebuilt.Confirmed = true;
+            string[] folders = _storage.GetFolders();
+            long highest = 0;
+            for (int i = 0; i < folders.Length; i++)
+            {
+                long number = ParseFolderNumber(folders[i]);
+                if (number > highest)
+                {
+                    highest = number;
+                }
+            }
+
+            rebuilt.Sequence = highest;
+            for (long number = highest; number > 0 && rebuilt.Previous == null; number--)
+            {
+                string folder = ReleaseFolderPrefix + number.ToString();
+                ReleaseManifest manifest = TryReadManifest(folder);
+                if (manifest == null || VerifyFolder(folder, manifest) != null)
+                {
+                    continue;
+                }
+
+                // The newest whole release starts on trial; the next one down is what it rolls back to.
+                if (rebuilt.Active == null)
+                {
+                    rebuilt.Active = folder;
+                    rebuilt.Confirmed = false;
+                }
+                else
+                {
+                    rebuilt.Previous = folder;
+                }
+            }
+
+            return rebuilt;
         }
 
         private InstallState TryReadState(string path)
@@ -442,12 +500,14 @@ namespace TftpNano.Update
             return bytes == null ? null : InstallState.TryParse(bytes, bytes.Length);
         }
 
+        // Written in place over the slot that does not hold the newest record: a torn write damages only
+        // that slot, and the newest intact one still wins.
         private void Commit(InstallState next)
         {
             next.Sequence = _state.Sequence + 1;
-            WriteFile(NewStateFile, next.ToBytes());
-            _storage.DeleteFile(StateFile);
-            _storage.MoveFile(NewStateFile, StateFile);
+            string slot = _stateSlot == FirstSlot ? SecondSlot : FirstSlot;
+            WriteFile(slot, next.ToBytes());
+            _stateSlot = slot;
             _state = next;
         }
 
@@ -482,6 +542,13 @@ namespace TftpNano.Update
                 return;
             }
 
+            // The record of a boot app from before the slots, once a slot holds the record.
+            if (_stateSlot != null)
+            {
+                DeleteLeftoverFile(LegacyStateFile);
+                DeleteLeftoverFile(LegacyNewStateFile);
+            }
+
             for (int i = 0; i < folders.Length; i++)
             {
                 string folder = folders[i];
@@ -511,6 +578,22 @@ namespace TftpNano.Update
             }
 
             return rolledBack.ToString();
+        }
+
+        private void DeleteLeftoverFile(string name)
+        {
+            try
+            {
+                if (_storage.FileExists(name))
+                {
+                    _storage.DeleteFile(name);
+                }
+            }
+            catch (Exception e)
+            {
+                CleanupProblem = "The old file " + name + " could not be deleted (it is tried again at the next boot): "
+                    + ExceptionText.Describe(e);
+            }
         }
 
         // The number of a release folder ("r12" is 12), or -1 for any other name.

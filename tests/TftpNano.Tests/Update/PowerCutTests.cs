@@ -84,7 +84,8 @@ public sealed class PowerCutTests(ITestOutputHelper output) : IDisposable
             Assert.Equal("1.0", _lab.Inspect(root).PreviousVersion());
         }
 
-        Assert.True(operations >= 3, $"{operations} operations");
+        // A commit is one slot of the record written in place: its creation and its write, each cut.
+        Assert.True(operations >= 2, $"{operations} operations");
     }
 
     // Runs the next boot once per storage operation it performs, cutting the power after operation

@@ -37,6 +37,54 @@ public sealed class UpdaterTests : IDisposable
     }
 
     [Fact]
+    public void ARecordDamagedInEveryCopyIsRebuiltFromTheNewestReleaseThatVerifies()
+    {
+        // SD cards and flash translation layers lose small, recently written files on power loss.
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        _lab.Install("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+        foreach (string record in Directory.GetFiles(_lab.DeviceRoot, "state*"))
+        {
+            byte[] bytes = File.ReadAllBytes(record);
+            bytes[bytes.Length / 2] ^= 0x20;
+            File.WriteAllBytes(record, bytes);
+        }
+
+        UpdateResult result = _lab.Boot();
+
+        // Nothing newer on the server: up to date with the rebuilt record, 2.0 active again, on trial.
+        Assert.True(result.Outcome == UpdateOutcome.UpToDate, result.Message);
+        Assert.Equal("2.0", result.ActiveVersion);
+        ReleaseStore store = _lab.Inspect();
+        Assert.False(store.State.Confirmed);
+        Assert.Equal(1, store.State.Boots);
+        Assert.Null(store.VerifyActive());
+    }
+
+    [Fact]
+    public void ASlotTornAtAnyLengthLeavesTheOtherSlotsRecord()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        _lab.Install("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+        string[] slots = Directory.GetFiles(_lab.DeviceRoot, "state.*").Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["state.a", "state.b"], slots.Select(Path.GetFileName));
+        InstallState[] records = slots.Select(p => File.ReadAllBytes(p)).Select(b => InstallState.TryParse(b, b.Length)!).ToArray();
+        int newest = records[0].Sequence > records[1].Sequence ? 0 : 1;
+        byte[] whole = File.ReadAllBytes(slots[newest]);
+
+        for (int length = 0; length < whole.Length; length++)
+        {
+            string root = Path.Combine(_lab.WorkspaceRoot, "torn" + length);
+            ReleaseLab.CopyFolder(_lab.DeviceRoot, root);
+            File.WriteAllBytes(Path.Combine(root, Path.GetFileName(slots[newest])), whole[..length]);
+
+            ReleaseStore store = _lab.Inspect(root);
+            Assert.Equal(records[1 - newest].Sequence, store.State.Sequence);
+            Assert.Equal(records[1 - newest].Active, store.State.Active);
+            Assert.Null(store.VerifyActive());
+        }
+    }
+
+    [Fact]
     public void AReleaseSignedForAnotherChannelIsRefused()
     {
         // One fleet key signs every channel: beta's signed 3.0 copied into the stable folder must not install.
