@@ -35,7 +35,7 @@ namespace TftpNano.Update
         private const string FirstSlot = "state.a";
         private const string SecondSlot = "state.b";
 
-        // Where boot apps before the slots kept the record: read once, then left to the clean-up.
+        // Where boot apps before the slots kept the record: read once into a slot, then deleted.
         private const string LegacyStateFile = "state";
         private const string LegacyNewStateFile = "state.new";
         private const string ReleaseFolderPrefix = "r";
@@ -444,7 +444,10 @@ namespace TftpNano.Update
 
             if (legacy != null)
             {
-                return legacy;
+                // Moved into a slot at once; the clean-up then deletes the old files.
+                _state = legacy;
+                Commit(legacy.Clone());
+                return _state;
             }
 
             return Rebuild();

@@ -85,6 +85,27 @@ public sealed class UpdaterTests : IDisposable
     }
 
     [Fact]
+    public void TheRecordOfABootAppFromBeforeTheSlotsIsReadThenReplaced()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        string[] slots = Directory.GetFiles(_lab.DeviceRoot, "state.*");
+        InstallState newest = slots.Select(p => File.ReadAllBytes(p)).Select(b => InstallState.TryParse(b, b.Length)).OfType<InstallState>()
+            .MaxBy(r => r.Sequence)!;
+        foreach (string slot in slots)
+        {
+            File.Delete(slot);
+        }
+
+        File.WriteAllBytes(Path.Combine(_lab.DeviceRoot, "state"), newest.ToBytes());
+
+        Assert.Equal(UpdateOutcome.UpToDate, _lab.Boot().Outcome);
+
+        Assert.False(File.Exists(Path.Combine(_lab.DeviceRoot, "state")));
+        _lab.AssertActive("1.0");
+        Assert.True(_lab.Inspect().State.Confirmed);
+    }
+
+    [Fact]
     public void AReleaseSignedForAnotherChannelIsRefused()
     {
         // One fleet key signs every channel: beta's signed 3.0 copied into the stable folder must not install.
