@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using TftpNano.Security;
@@ -8,8 +7,8 @@ namespace TftpNano.Bench;
 
 /// <summary>
 /// The cost of checking a release: the portable SHA-256 (fed one TFTP block at a time, as the updater
-/// does) and RSA verification, beside System.Security.Cryptography on the same host. The work counts it
-/// prints are exact and platform-independent; they are what the device estimate in the README scales.
+/// does) and RSA verification, beside System.Security.Cryptography on the same host. Host times are for
+/// scale only: the device's costs are counted in IL by <see cref="DeviceCostsBenchmark"/>.
 /// </summary>
 internal static class CryptoBenchmark
 {
@@ -50,8 +49,8 @@ internal static class CryptoBenchmark
         report.AppendLine("## RSA PKCS#1 v1.5 signature verification, SHA-256 digest, exponent 65537");
         report.AppendLine();
         report.AppendLine("| modulus | portable first verify, key set-up included (ms) | portable verify (ms) | host verify (ms) | ratio (verify) | "
-            + "Montgomery multiplications setup + verify | inner-loop steps per verify | allocated per verify (bytes) |");
-        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            + "allocated per verify (bytes) |");
+        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (int bits in new[] { 2048, 3072, 4096 })
         {
             using RSA rsa = RSA.Create(bits);
@@ -86,58 +85,16 @@ internal static class CryptoBenchmark
                     rsa.VerifyHash(digest, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
                 }
             });
-            int limbs = (modulus.Length + 3) / 4;
-            int setupMultiplications = (int)Math.Floor(Math.Log2(32 * limbs)) + 1;
-            const int VerifyMultiplications = 19;
             report.AppendLine($"| {bits} bits | {setup * 1000 / Repeat:0.00} | {verify * 1000 / Repeat:0.00} | {hostVerify * 1000 / Repeat:0.000} | "
-                + $"{verify / hostVerify:0.0}x slower | {setupMultiplications} + {VerifyMultiplications} | "
-                + $"{(long)VerifyMultiplications * 2 * limbs * limbs:N0} | {allocated / Repeat:N0} |");
+                + $"{verify / hostVerify:0.0}x slower | {allocated / Repeat:N0} |");
         }
 
         report.AppendLine();
-        report.AppendLine(InterpreterWork());
-        report.AppendLine("A Montgomery multiplication of n 32-bit limbs runs 2 n^2 inner-loop steps (one 32x32->64-bit "
-            + "multiply-add each). Verification is 19 multiplications (16 squarings and one multiplication for the "
-            + "exponent 65537, one each into and out of Montgomery form); key setup computes R^2 mod n with one "
-            + "squaring per bit of 32 n. SHA-256 is one 64-round compression per 64 bytes.");
+        report.AppendLine("What the device pays, in IL instructions counted by nanoFramework's interpreter, is in "
+            + "[device-costs.md](device-costs.md) (`bash bench/run.sh --device`).");
         report.AppendLine();
         report.AppendLine($"Took {clock.Elapsed.TotalSeconds:0} s.");
         return report.ToString();
-    }
-
-    // The IL an interpreter executes, from the compiled innermost loops of the portable code (the
-    // nanoFramework build compiles the same C# with the same compiler).
-    private static string InterpreterWork()
-    {
-        const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Instance;
-        Type montgomery = typeof(RsaPublicKey).Assembly.GetType("TftpNano.Security.MontgomeryModulus", throwOnError: true)!;
-        int[] multiply = IlLoops.InnermostLoopSizes(montgomery.GetMethod("Multiply", Private)!);
-        int[] compress = IlLoops.InnermostLoopSizes(typeof(Sha256).GetMethod("Compress", Private)!);
-        if (multiply.Length != 2 || compress.Length != 3)
-        {
-            throw new InvalidOperationException($"Unexpected loop structure: Multiply {multiply.Length}, Compress {compress.Length}.");
-        }
-
-        const int Limbs = 64;
-        long perMultiplication = Limbs * ((multiply[0] * (long)Limbs) + (multiply[1] * (long)(Limbs - 1)));
-        long perBlock = (16L * compress[0]) + (48L * compress[1]) + (64L * compress[2]);
-        var text = new StringBuilder();
-        text.AppendLine("## IL executed, for an interpreter");
-        text.AppendLine();
-        text.AppendLine("| loop | IL instructions per iteration | iterations | IL instructions |");
-        text.AppendLine("| --- | ---: | ---: | ---: |");
-        text.AppendLine($"| Montgomery multiply-accumulate (2048-bit) | {multiply[0]} | {Limbs * Limbs:N0} per multiplication | |");
-        text.AppendLine($"| Montgomery reduction (2048-bit) | {multiply[1]} | {Limbs * (Limbs - 1):N0} per multiplication | |");
-        text.AppendLine($"| one 2048-bit verification (19 multiplications) | | | {19 * perMultiplication:N0} |");
-        text.AppendLine($"| key set-up (12 multiplications) | | | {12 * perMultiplication:N0} |");
-        text.AppendLine($"| SHA-256 message load | {compress[0]} | 16 per block | |");
-        text.AppendLine($"| SHA-256 message schedule | {compress[1]} | 48 per block | |");
-        text.AppendLine($"| SHA-256 rounds | {compress[2]} | 64 per block | |");
-        text.AppendLine($"| one 64-byte block | | | {perBlock:N0} ({perBlock / 64.0:0} per byte) |");
-        text.AppendLine();
-        text.AppendLine("Counted from the compiled innermost loops (loop control included, the work outside them left out, "
-            + "so these are slight underestimates).");
-        return text.ToString();
     }
 
     private static void HashPortable(byte[] data)

@@ -3,20 +3,32 @@ using System;
 namespace TftpNano.Security
 {
     /// <summary>
-    /// Arithmetic modulo one odd number, in Montgomery form, on little-endian 32-bit limbs.
+    /// Arithmetic modulo one odd number, in Montgomery form, on little-endian limbs of 27 or 28 bits
+    /// held in 64-bit words.
     /// </summary>
     /// <remarks>
     /// Montgomery multiplication replaces the division of schoolbook modular reduction by shifts and
     /// multiplications, which is what makes a 2048-bit modular exponentiation affordable without a
-    /// big-integer library. Every number handled here has exactly <see cref="LimbCount"/> limbs and is
-    /// below the modulus.
+    /// big-integer library. Every number handled here has as many limbs as the modulus and is below it.
     /// </remarks>
     internal sealed class MontgomeryModulus
     {
-        private readonly uint[] _modulus;
-        private readonly uint _inverse;
-        private readonly uint[] _rSquared;
-        private readonly uint[] _scratch;
+        // What a squaring costs in doublings, per limb (each is a pass over the limbs; a squaring
+        // makes one per limb), from their IL counts in nanoCLR.
+        private const int SquaringInDoublings = 1;
+
+        private readonly int _limbBits;
+        private readonly ulong _limbMask;
+        private readonly ulong[] _modulus;
+        private readonly ulong _inverse;
+        private readonly ulong[] _rSquared;
+
+        // The multiples of the modulus that one multiplication adds, one per limb: the "m" of the
+        // Montgomery reduction.
+        private readonly ulong[] _quotient;
+
+        // Twice the number being squared.
+        private readonly ulong[] _doubled;
 
         /// <summary>
         /// Prepares arithmetic modulo an odd number.
@@ -24,173 +36,268 @@ namespace TftpNano.Security
         /// <param name="modulus">The modulus, big-endian, odd, without leading zero bytes.</param>
         public MontgomeryModulus(byte[] modulus)
         {
-            int limbs = (modulus.Length + 3) / 4;
-            _modulus = FromBigEndian(modulus, 0, modulus.Length, limbs);
+            // Limbs narrower than a word let a whole column of a product (up to 2 * limbs products of
+            // two limbs, plus the carry from the column below) add up in one 64-bit accumulator:
+            // 2 * limbs * 2^(2 * bits) must stay within 2^64. No carry is propagated inside a column,
+            // which is what an interpreter pays for most. 28 bits suit moduli up to 3584 bits.
+            int limbBits = 28;
+            while (2 * LimbsFor(modulus.Length, limbBits) > (1 << (64 - (2 * limbBits))))
+            {
+                limbBits--;
+            }
+
+            _limbBits = limbBits;
+            _limbMask = (1UL << limbBits) - 1;
+            int limbs = LimbsFor(modulus.Length, limbBits);
+            _modulus = new ulong[limbs];
+            FromBigEndian(modulus, 0, modulus.Length, _modulus);
             if ((_modulus[0] & 1) == 0)
             {
                 throw new ArgumentException("The modulus must be odd.", "modulus");
             }
 
-            // -modulus^-1 mod 2^32 by Newton's iteration: each step doubles the number of correct bits.
-            uint inverse = 1;
+            // -modulus^-1 mod 2^limbBits by Newton's iteration: each step doubles the number of correct
+            // bits, 1 to 32 in five.
+            ulong inverse = 1;
             for (int i = 0; i < 5; i++)
             {
                 inverse = unchecked(inverse * (2 - (_modulus[0] * inverse)));
             }
 
-            _inverse = unchecked(0 - inverse);
-            _scratch = new uint[limbs + 1];
-
+            _inverse = unchecked(0 - inverse) & _limbMask;
+            _quotient = new ulong[limbs];
+            _doubled = new ulong[limbs];
             _rSquared = ComputeRSquared();
         }
 
         /// <summary>
-        /// Gets the number of 32-bit limbs of every number modulo this one.
-        /// </summary>
-        public int LimbCount
-        {
-            get { return _modulus.Length; }
-        }
-
-        /// <summary>
-        /// Reads a big-endian number into limbs.
+        /// Reads a big-endian number below 2^(8 * modulus length) into a new number of this modulus's limbs.
         /// </summary>
         /// <param name="bytes">The number's bytes.</param>
         /// <param name="offset">Where they start.</param>
-        /// <param name="count">How many there are.</param>
-        /// <param name="limbs">How many limbs to produce; the number must fit.</param>
+        /// <param name="count">How many there are; at most the modulus's length in bytes.</param>
         /// <returns>The limbs, least significant first.</returns>
-        public static uint[] FromBigEndian(byte[] bytes, int offset, int count, int limbs)
+        public ulong[] FromBigEndian(byte[] bytes, int offset, int count)
         {
-            uint[] result = new uint[limbs];
-            for (int i = 0; i < count; i++)
-            {
-                int bit = 8 * i;
-                result[bit / 32] |= (uint)bytes[offset + count - 1 - i] << (bit % 32);
-            }
-
+            ulong[] result = new ulong[_modulus.Length];
+            FromBigEndian(bytes, offset, count, result);
             return result;
         }
 
         /// <summary>
-        /// Writes limbs as a big-endian number of a fixed length.
+        /// Writes a number as big-endian bytes of a fixed length.
         /// </summary>
         /// <param name="limbs">The number, least significant limb first.</param>
         /// <param name="destination">Receives exactly <paramref name="count"/> bytes.</param>
-        /// <param name="count">How many bytes to write; higher bytes of the number are dropped.</param>
-        public static void ToBigEndian(uint[] limbs, byte[] destination, int count)
+        /// <param name="count">How many bytes to write; higher bits of the number are dropped.</param>
+        public void ToBigEndian(ulong[] limbs, byte[] destination, int count)
         {
+            int width = _limbBits;
             for (int i = 0; i < count; i++)
             {
                 int bit = 8 * i;
-                destination[count - 1 - i] = (byte)(limbs[bit / 32] >> (bit % 32));
+                int limb = bit / width;
+                int shift = bit % width;
+                ulong value = limbs[limb] >> shift;
+                if (shift + 8 > width && limb + 1 < limbs.Length)
+                {
+                    value |= limbs[limb + 1] << (width - shift);
+                }
+
+                destination[count - 1 - i] = (byte)value;
             }
         }
 
         /// <summary>
         /// Tells whether a number is below the modulus.
         /// </summary>
-        /// <param name="value">The number, with <see cref="LimbCount"/> limbs.</param>
+        /// <param name="value">The number, in this modulus's limbs.</param>
         /// <returns>True when <paramref name="value"/> is less than the modulus.</returns>
-        public bool IsBelowModulus(uint[] value)
+        public bool IsBelowModulus(ulong[] value)
         {
-            return Compare(value, _modulus, value.Length) < 0;
+            return Compare(value, _modulus) < 0;
         }
 
         /// <summary>
         /// Raises a number to the power 65537 (the RSA public exponent) modulo this modulus.
         /// </summary>
-        /// <param name="value">The base, below the modulus.</param>
+        /// <param name="value">The base, below the modulus; left unchanged.</param>
         /// <returns>value^65537 mod n.</returns>
-        public uint[] PowerF4(uint[] value)
+        public ulong[] PowerF4(ulong[] value)
         {
-            int limbs = _modulus.Length;
-            uint[] montgomeryValue = new uint[limbs];
-            Multiply(value, _rSquared, montgomeryValue);
-
-            uint[] accumulator = new uint[limbs];
-            Array.Copy(montgomeryValue, accumulator, limbs);
+            // Into Montgomery form (value * R), 16 squarings to value^65536 * R, and a last
+            // multiplication by the plain value, whose factor R^-1 also takes the result out of
+            // Montgomery form: 18 multiplications in all.
+            ulong[] accumulator = new ulong[_modulus.Length];
+            Multiply(value, _rSquared, accumulator);
             for (int i = 0; i < 16; i++)
             {
-                Multiply(accumulator, accumulator, accumulator);
+                Square(accumulator, accumulator);
             }
 
-            Multiply(accumulator, montgomeryValue, accumulator);
-
-            // Multiplying by plain 1 leaves Montgomery form.
-            uint[] one = new uint[limbs];
-            one[0] = 1;
-            Multiply(accumulator, one, accumulator);
+            Multiply(accumulator, value, accumulator);
             return accumulator;
         }
 
-        // a * b * R^-1 mod n, by coarsely integrated operand scanning with the multiplication and the
-        // reduction fused into one inner loop; result may alias a or b. Written for an interpreter,
-        // where every IL instruction costs about the same: arrays and values in locals, one pass over
-        // the limbs per limb of b, and the reduction's first column (whose low word is zero by the
-        // choice of m) taken out of the loop.
-        private void Multiply(uint[] a, uint[] b, uint[] result)
+        // The limbs a number of this many bytes needs.
+        private static int LimbsFor(int bytes, int limbBits)
         {
-            uint[] n = _modulus;
-            uint[] t = _scratch;
-            uint inverse = _inverse;
-            int s = n.Length;
-            Array.Clear(t, 0, t.Length);
-
-            for (int i = 0; i < s; i++)
-            {
-                ulong bi = b[i];
-                ulong product = (a[0] * bi) + t[0];
-                ulong m = unchecked((uint)product * inverse);
-                ulong reduced = (m * n[0]) + (uint)product;
-                ulong productCarry = product >> 32;
-                ulong reducedCarry = reduced >> 32;
-                for (int j = 1; j < s; j++)
-                {
-                    product = (a[j] * bi) + t[j] + productCarry;
-                    reduced = (m * n[j]) + (uint)product + reducedCarry;
-                    t[j - 1] = (uint)reduced;
-                    productCarry = product >> 32;
-                    reducedCarry = reduced >> 32;
-                }
-
-                product = t[s] + productCarry;
-                reduced = (uint)product + reducedCarry;
-                t[s - 1] = (uint)reduced;
-                t[s] = (uint)((product >> 32) + (reduced >> 32));
-            }
-
-            // The product is below 2n here, so one subtraction brings it below n.
-            if (t[s] != 0 || Compare(t, n, s) >= 0)
-            {
-                Subtract(t, n, s);
-            }
-
-            Array.Copy(t, result, s);
+            return ((8 * bytes) + limbBits - 1) / limbBits;
         }
 
-        // R^2 mod n with R = 2^(32 * limbs). In Montgomery form R mod n stands for 1; doubling a value
-        // doubles what it stands for, and squaring it (Multiply) squares that. So doubling R mod n D
-        // times and squaring the result Q times gives a value that stands for 2^(D * 2^Q); with
-        // D * 2^Q = 32 * limbs it stands for R, which makes it R * R mod n. A doubling costs about 16
-        // IL instructions a limb, a squaring about 50 a limb squared, so the split between the two
-        // is picked for the size: for 3072 bits, 384 doublings and 3 squarings instead of the 11
-        // squarings of square-and-multiply, a third of the instructions.
-        private uint[] ComputeRSquared()
+        private void FromBigEndian(byte[] bytes, int offset, int count, ulong[] result)
+        {
+            int width = _limbBits;
+            ulong mask = _limbMask;
+            for (int i = 0; i < count; i++)
+            {
+                ulong value = bytes[offset + count - 1 - i];
+                int bit = 8 * i;
+                int limb = bit / width;
+                int shift = bit % width;
+                result[limb] |= (value << shift) & mask;
+                if (shift + 8 > width)
+                {
+                    result[limb + 1] |= value >> (width - shift);
+                }
+            }
+        }
+
+        // a * b * R^-1 mod n by product scanning with the reduction interleaved (Koc, Acar and Kaliski
+        // 1996, "FIPS"): column k of the product gathers a[i] * b[k - i] and m[i] * n[k - i] in one
+        // accumulator; in the lower half m[k] is chosen to clear the column's low limb, in the upper
+        // half the column's low limb is limb k - s of the result. The inner loop is two multiply-adds
+        // into a local and nothing else: no carry and no store. The result may be a or b: limb k - s
+        // is written only after the last column that reads limb k - s of a or b.
+        private void Multiply(ulong[] a, ulong[] b, ulong[] result)
+        {
+            ulong[] n = _modulus;
+            ulong[] m = _quotient;
+            ulong mask = _limbMask;
+            ulong inverse = _inverse;
+            int width = _limbBits;
+            int s = n.Length;
+            ulong column = 0;
+            for (int k = 0; k < (2 * s) - 1; k++)
+            {
+                int i = k < s ? 0 : k - s + 1;
+                int j = k - i;
+                int end = k < s ? k : s;
+                for (; i < end; i++, j--)
+                {
+                    column += (a[i] * b[j]) + (m[i] * n[j]);
+                }
+
+                if (k < s)
+                {
+                    column += a[k] * b[0];
+                    ulong quotient = ((column & mask) * inverse) & mask;
+                    m[k] = quotient;
+                    column = (column + (quotient * n[0])) >> width;
+                }
+                else
+                {
+                    result[k - s] = column & mask;
+                    column >>= width;
+                }
+            }
+
+            Finish(result, column);
+        }
+
+        // a * a * R^-1 mod n, as Multiply, with the two products a[i] * a[j] and a[j] * a[i] of a
+        // column taken once from a doubled copy of a: a column is half pairs of three multiply-adds
+        // and half single ones, against pairs of four in Multiply. The single ones are unrolled two at
+        // a time, which halves their loop control.
+        private void Square(ulong[] a, ulong[] result)
+        {
+            ulong[] n = _modulus;
+            ulong[] m = _quotient;
+            ulong[] doubled = _doubled;
+            ulong mask = _limbMask;
+            ulong inverse = _inverse;
+            int width = _limbBits;
+            int s = n.Length;
+            for (int i = 0; i < s; i++)
+            {
+                doubled[i] = a[i] << 1;
+            }
+
+            ulong column = 0;
+            for (int k = 0; k < (2 * s) - 1; k++)
+            {
+                int i = k < s ? 0 : k - s + 1;
+                int j = k - i;
+                for (; i < j; i++, j--)
+                {
+                    column += (doubled[i] * a[j]) + (m[i] * n[j]);
+                }
+
+                if (i == j)
+                {
+                    column += a[i] * a[i];
+                }
+
+                // The reduction's products up to m[k - 1] (below the modulus's top limb in the upper half).
+                int end = k < s ? k : s;
+                for (; i < end - 1; i += 2, j -= 2)
+                {
+                    column += (m[i] * n[j]) + (m[i + 1] * n[j - 1]);
+                }
+
+                if (i < end)
+                {
+                    column += m[i] * n[j];
+                }
+
+                if (k < s)
+                {
+                    ulong quotient = ((column & mask) * inverse) & mask;
+                    m[k] = quotient;
+                    column = (column + (quotient * n[0])) >> width;
+                }
+                else
+                {
+                    result[k - s] = column & mask;
+                    column >>= width;
+                }
+            }
+
+            Finish(result, column);
+        }
+
+        // Stores the top limb and what is left above it; the product is below 2n, so one subtraction
+        // brings it below n (a carry above the top limb is what that subtraction borrows).
+        private void Finish(ulong[] result, ulong column)
+        {
+            result[result.Length - 1] = column & _limbMask;
+            if ((column >> _limbBits) != 0 || Compare(result, _modulus) >= 0)
+            {
+                Subtract(result, _modulus);
+            }
+        }
+
+        // R^2 mod n with R = 2^(limbBits * limbs). In Montgomery form R mod n stands for 1; doubling a
+        // value doubles what it stands for, and squaring it squares that. So doubling R mod n D times
+        // and squaring the result Q times gives a value that stands for 2^(D * 2^Q); with
+        // D * 2^Q = log2(R) it stands for R, which makes it R * R mod n. The split between doublings
+        // (a pass over the limbs each) and squarings (a pass over the limbs per limb) is picked for the
+        // size.
+        private ulong[] ComputeRSquared()
         {
             int limbs = _modulus.Length;
-            int topBit = (32 * limbs) - 1;
-            while (((_modulus[topBit / 32] >> (topBit % 32)) & 1) == 0)
+            int exponent = _limbBits * limbs;
+            int topBit = exponent - 1;
+            while (((_modulus[topBit / _limbBits] >> (topBit % _limbBits)) & 1) == 0)
             {
                 topBit--;
             }
 
-            int exponent = 32 * limbs;
             int squarings = 0;
             long cheapest = exponent;
             for (int q = 1; exponent % (1 << q) == 0; q++)
             {
-                long cost = (exponent >> q) + ((long)q * 3 * limbs);
+                long cost = (exponent >> q) + ((long)q * SquaringInDoublings * limbs);
                 if (cost < cheapest)
                 {
                     cheapest = cost;
@@ -198,9 +305,9 @@ namespace TftpNano.Security
                 }
             }
 
-            // 2^topBit is below the modulus; doubling it up to 2^(32 * limbs) gives R mod n.
-            uint[] value = new uint[limbs];
-            value[topBit / 32] = 1u << (topBit % 32);
+            // 2^topBit is below the modulus; doubling it up to 2^exponent gives R mod n.
+            ulong[] value = new ulong[limbs];
+            value[topBit / _limbBits] = 1UL << (topBit % _limbBits);
             int doublings = (exponent - topBit) + (exponent >> squarings);
             for (int i = 0; i < doublings; i++)
             {
@@ -209,32 +316,33 @@ namespace TftpNano.Security
 
             for (int i = 0; i < squarings; i++)
             {
-                Multiply(value, value, value);
+                Square(value, value);
             }
 
             return value;
         }
 
-        private void DoubleModulo(uint[] value)
+        private void DoubleModulo(ulong[] value)
         {
-            int s = value.Length;
-            uint carryOut = 0;
-            for (int i = 0; i < s; i++)
+            int width = _limbBits;
+            ulong mask = _limbMask;
+            ulong carry = 0;
+            for (int i = 0; i < value.Length; i++)
             {
-                uint limb = value[i];
-                value[i] = (limb << 1) | carryOut;
-                carryOut = limb >> 31;
+                ulong limb = value[i];
+                value[i] = ((limb << 1) | carry) & mask;
+                carry = limb >> (width - 1);
             }
 
-            if (carryOut != 0 || Compare(value, _modulus, s) >= 0)
+            if (carry != 0 || Compare(value, _modulus) >= 0)
             {
-                Subtract(value, _modulus, s);
+                Subtract(value, _modulus);
             }
         }
 
-        private static int Compare(uint[] a, uint[] b, int limbs)
+        private static int Compare(ulong[] a, ulong[] b)
         {
-            for (int i = limbs - 1; i >= 0; i--)
+            for (int i = a.Length - 1; i >= 0; i--)
             {
                 if (a[i] != b[i])
                 {
@@ -245,16 +353,17 @@ namespace TftpNano.Security
             return 0;
         }
 
-        // a -= b over the given limbs; a borrow out of the top limb is dropped on purpose (the caller
-        // knows the true result is non-negative because of a carry it holds elsewhere).
-        private static void Subtract(uint[] a, uint[] b, int limbs)
+        // a -= b; a borrow out of the top limb is dropped on purpose (the caller knows the true result
+        // is non-negative because of a carry it holds elsewhere).
+        private void Subtract(ulong[] a, ulong[] b)
         {
-            long borrow = 0;
-            for (int i = 0; i < limbs; i++)
+            ulong mask = _limbMask;
+            ulong borrow = 0;
+            for (int i = 0; i < a.Length; i++)
             {
-                long difference = (long)a[i] - b[i] - borrow;
-                a[i] = (uint)difference;
-                borrow = difference < 0 ? 1 : 0;
+                ulong difference = unchecked(a[i] - b[i] - borrow);
+                a[i] = difference & mask;
+                borrow = difference >> 63;
             }
         }
     }

@@ -131,14 +131,14 @@ namespace TftpNano.Security
                 _arithmetic = new MontgomeryModulus(_modulus);
             }
 
-            uint[] signatureValue = MontgomeryModulus.FromBigEndian(signature, 0, signature.Length, _arithmetic.LimbCount);
+            ulong[] signatureValue = _arithmetic.FromBigEndian(signature, 0, signature.Length);
             if (!_arithmetic.IsBelowModulus(signatureValue))
             {
                 return false;
             }
 
             byte[] recovered = new byte[_modulus.Length];
-            MontgomeryModulus.ToBigEndian(_arithmetic.PowerF4(signatureValue), recovered, recovered.Length);
+            _arithmetic.ToBigEndian(_arithmetic.PowerF4(signatureValue), recovered, recovered.Length);
 
             byte[] expected = EncodeSha256(digest, _modulus.Length);
             int difference = 0;
