@@ -13,9 +13,9 @@ namespace TftpNano.Security
     /// </remarks>
     internal sealed class MontgomeryModulus
     {
-        // What a squaring costs in doublings, per limb (each is a pass over the limbs; a squaring
-        // makes one per limb), from their IL counts in nanoCLR.
-        private const int SquaringInDoublings = 1;
+        // A squaring costs about one doubling per this many limbs, by their IL counts in nanoCLR (a
+        // doubling is about 47 IL instructions a limb, a squaring about 25 a limb squared).
+        private const int DoublingsPerSquaringLimb = 2;
 
         private readonly int _limbBits;
         private readonly ulong _limbMask;
@@ -277,27 +277,28 @@ namespace TftpNano.Security
             }
         }
 
-        // R^2 mod n with R = 2^(limbBits * limbs). In Montgomery form R mod n stands for 1; doubling a
-        // value doubles what it stands for, and squaring it squares that. So doubling R mod n D times
-        // and squaring the result Q times gives a value that stands for 2^(D * 2^Q); with
-        // D * 2^Q = log2(R) it stands for R, which makes it R * R mod n. The split between doublings
-        // (a pass over the limbs each) and squarings (a pass over the limbs per limb) is picked for the
-        // size.
+        // R^2 mod n with R = 2^(limbBits * limbs). In Montgomery form R mod n stands for 1 and a value
+        // standing for 2^e is 2^e * R mod n; doubling it makes it stand for 2^(e + 1), squaring it for
+        // 2^(2e). R^2 mod n stands for 2^log2(R), so it is reached from R mod n by walking the bits of
+        // log2(R) from the top: its leading bits as one run of doublings, then a squaring per further
+        // bit and a doubling per further one bit. A doubling is one pass over the limbs, a squaring
+        // about one per limb, so the leading run is the one that costs least in all (for 3072 bits:
+        // 97 doublings and 5 squarings, where square-and-multiply would take 12 squarings).
         private ulong[] ComputeRSquared()
         {
             int limbs = _modulus.Length;
             int exponent = _limbBits * limbs;
-            int topBit = exponent - 1;
-            while (((_modulus[topBit / _limbBits] >> (topBit % _limbBits)) & 1) == 0)
+            int exponentBits = 0;
+            while ((exponent >> exponentBits) != 0)
             {
-                topBit--;
+                exponentBits++;
             }
 
             int squarings = 0;
-            long cheapest = exponent;
-            for (int q = 1; exponent % (1 << q) == 0; q++)
+            long cheapest = long.MaxValue;
+            for (int q = 0; q < exponentBits; q++)
             {
-                long cost = (exponent >> q) + ((long)q * SquaringInDoublings * limbs);
+                long cost = (exponent >> q) + OneBits(exponent & ((1 << q) - 1)) + (q * limbs / DoublingsPerSquaringLimb);
                 if (cost < cheapest)
                 {
                     cheapest = cost;
@@ -306,6 +307,12 @@ namespace TftpNano.Security
             }
 
             // 2^topBit is below the modulus; doubling it up to 2^exponent gives R mod n.
+            int topBit = exponent - 1;
+            while (((_modulus[topBit / _limbBits] >> (topBit % _limbBits)) & 1) == 0)
+            {
+                topBit--;
+            }
+
             ulong[] value = new ulong[limbs];
             value[topBit / _limbBits] = 1UL << (topBit % _limbBits);
             int doublings = (exponent - topBit) + (exponent >> squarings);
@@ -314,24 +321,40 @@ namespace TftpNano.Security
                 DoubleModulo(value);
             }
 
-            for (int i = 0; i < squarings; i++)
+            for (int bit = squarings - 1; bit >= 0; bit--)
             {
                 Square(value, value);
+                if (((exponent >> bit) & 1) != 0)
+                {
+                    DoubleModulo(value);
+                }
             }
 
             return value;
         }
 
+        private static int OneBits(int value)
+        {
+            int count = 0;
+            for (; value != 0; value >>= 1)
+            {
+                count += value & 1;
+            }
+
+            return count;
+        }
+
         private void DoubleModulo(ulong[] value)
         {
-            int width = _limbBits;
+            int s = value.Length;
+            int topShift = _limbBits - 1;
             ulong mask = _limbMask;
             ulong carry = 0;
-            for (int i = 0; i < value.Length; i++)
+            for (int i = 0; i < s; i++)
             {
                 ulong limb = value[i];
                 value[i] = ((limb << 1) | carry) & mask;
-                carry = limb >> (width - 1);
+                carry = limb >> topShift;
             }
 
             if (carry != 0 || Compare(value, _modulus) >= 0)
