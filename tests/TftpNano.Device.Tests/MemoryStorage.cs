@@ -62,36 +62,6 @@ namespace TftpNano.Device.Tests
             }
         }
 
-        public void MoveFile(string source, string destination)
-        {
-            MemoryFile file = Find(source);
-            if (file == null || Find(destination) != null)
-            {
-                throw new IOException("Cannot move " + source + " to " + destination);
-            }
-
-            CheckFolder(destination);
-            file.Path = destination;
-        }
-
-        public void MoveFolder(string source, string destination)
-        {
-            if (!_folders.Contains(source) || _folders.Contains(destination))
-            {
-                throw new IOException("Cannot move folder " + source + " to " + destination);
-            }
-
-            _folders.Remove(source);
-            _folders.Add(destination);
-            foreach (MemoryFile file in _files)
-            {
-                if (file.Path.StartsWith(source + "/"))
-                {
-                    file.Path = destination + file.Path.Substring(source.Length);
-                }
-            }
-        }
-
         public void DeleteFile(string path)
         {
             MemoryFile file = Find(path);

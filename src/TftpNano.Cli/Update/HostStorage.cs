@@ -6,7 +6,7 @@ namespace TftpNano.Cli.Update;
 /// <summary>
 /// A host folder standing in for the device's SD card, with the free space the host file system reports,
 /// and every change durable before it is reported: files are flushed to the medium and, on Linux, the
-/// folders whose entries change are synced too (a rename or a deletion is an entry of its folder).
+/// folders whose entries change are synced too (a creation or a deletion is an entry of its folder).
 /// </summary>
 internal sealed partial class HostStorage : FileSystemStorage
 {

@@ -138,38 +138,6 @@ namespace TftpNano.Update
         }
 
         /// <inheritdoc/>
-        public void MoveFile(string source, string destination)
-        {
-            string from = FullPath(source);
-            try
-            {
-                File.Move(from, FullPath(destination));
-            }
-            catch (Exception e)
-            {
-                throw new StorageException("Renaming to " + destination + ":", from, e);
-            }
-
-            SyncFolderOf(from);
-        }
-
-        /// <inheritdoc/>
-        public void MoveFolder(string source, string destination)
-        {
-            string from = FullPath(source);
-            try
-            {
-                Directory.Move(from, FullPath(destination));
-            }
-            catch (Exception e)
-            {
-                throw new StorageException("Renaming folder to " + destination + ":", from, e);
-            }
-
-            SyncFolderOf(from);
-        }
-
-        /// <inheritdoc/>
         public void DeleteFile(string path)
         {
             string full = FullPath(path);
@@ -227,9 +195,9 @@ namespace TftpNano.Update
         }
 
         /// <summary>
-        /// Makes a folder's entries durable: what was created, renamed or deleted in it survives a power
+        /// Makes a folder's entries durable: what was created or deleted in it survives a power
         /// cut. Nothing to do here: nanoFramework's littlefs and FAT drivers commit a folder's entries
-        /// when a file is closed or renamed; the host tool's storage syncs the folder (fsync).
+        /// when a file is closed; the host tool's storage syncs the folder (fsync).
         /// </summary>
         /// <param name="folder">The folder, as the file system names it.</param>
         protected virtual void SyncFolder(string folder)

@@ -9,7 +9,8 @@ namespace TftpNano.Update
     /// Every path is relative to that folder, with '/' between a folder and a file name, and at most one
     /// folder deep. All storage access of an update goes through this seam, one call per operation (and
     /// one call per <c>Write</c> on a stream from <see cref="CreateFile"/>), so tests can cut the power
-    /// after any single operation and check what a reboot finds.
+    /// after or inside any single operation and check what a reboot finds. There is no rename: FAT
+    /// renames in two steps that a cut can separate, and an update never needs one.
     /// </remarks>
     public interface IUpdateStorage
     {
@@ -45,20 +46,6 @@ namespace TftpNano.Update
         /// </summary>
         /// <param name="path">The folder's path.</param>
         void CreateFolder(string path);
-
-        /// <summary>
-        /// Renames a file; the destination must not exist.
-        /// </summary>
-        /// <param name="source">The file's path.</param>
-        /// <param name="destination">Its new path.</param>
-        void MoveFile(string source, string destination);
-
-        /// <summary>
-        /// Renames a folder; the destination must not exist.
-        /// </summary>
-        /// <param name="source">The folder's path.</param>
-        /// <param name="destination">Its new path.</param>
-        void MoveFolder(string source, string destination);
 
         /// <summary>
         /// Deletes a file if it exists.

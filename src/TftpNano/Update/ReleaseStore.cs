@@ -10,12 +10,13 @@ namespace TftpNano.Update
     /// <remarks>
     /// <para>
     /// Each release lives in its own folder (<c>r</c> and a number, with its manifest inside); a new one is
-    /// built in <c>staging</c>. The record names the active folder and the one to roll back to. It is
+    /// built in the folder it will keep, under a number no record names yet, and only becomes a release
+    /// when a record names it. The record names the active folder and the one to roll back to. It is
     /// kept in two slots, <c>state.a</c> and <c>state.b</c>, each with a sequence number and a checksum;
     /// a commit rewrites the slot that does not hold the newest record, in place, and the newest intact
-    /// slot wins. No rename and no delete is on the commit path: a cut while a slot is written leaves that
-    /// slot torn and the other one intact, and FAT's rename (new entry written, then the old one deleted,
-    /// which a cut can leave as two names on one cluster chain) never touches the record.
+    /// slot wins. Nothing is ever renamed: a cut while a slot is written leaves that slot torn and the
+    /// other one intact, and FAT's rename (new entry written, then the old one deleted, which a cut can
+    /// leave as two names on one cluster chain) has no place to strike.
     /// </para>
     /// <para>
     /// Whatever single operation a power cut interrupts, <see cref="Recover"/> finds a complete record
@@ -27,17 +28,15 @@ namespace TftpNano.Update
     /// </remarks>
     public sealed class ReleaseStore
     {
-        /// <summary>
-        /// The folder a new release is assembled in.
-        /// </summary>
-        public const string StagingFolder = "staging";
-
         private const string FirstSlot = "state.a";
         private const string SecondSlot = "state.b";
 
         // Where boot apps before the slots kept the record: read once into a slot, then deleted.
         private const string LegacyStateFile = "state";
         private const string LegacyNewStateFile = "state.new";
+
+        // Where boot apps before the slots assembled a release, to be renamed afterwards: deleted.
+        private const string LegacyStagingFolder = "staging";
         private const string ReleaseFolderPrefix = "r";
         private const int MaxStateLength = 1024;
         private const int CheckBufferLength = 2048;
@@ -48,6 +47,9 @@ namespace TftpNano.Update
         // The slot the newest record came from, or null when it came from elsewhere (none yet, the
         // old files, a rebuild): the next commit writes the other one.
         private string _stateSlot;
+
+        // The folder BeginStaging made, which Activate makes a release; null between updates.
+        private string _staging;
         private ReleaseManifest _activeManifest;
 
         // Allocated on the first check, then reused for every file.
@@ -147,8 +149,8 @@ namespace TftpNano.Update
         public string CleanupProblem { get; private set; }
 
         /// <summary>
-        /// Finishes whatever an interrupted run left: settles the record, deletes the staging folder and
-        /// every release folder the record does not name, and loads the active manifest.
+        /// Finishes whatever an interrupted run left: settles the record, deletes every release folder the
+        /// record does not name (a release half staged among them), and loads the active manifest.
         /// </summary>
         public void Recover()
         {
@@ -177,48 +179,59 @@ namespace TftpNano.Update
         }
 
         /// <summary>
-        /// Empties the staging folder for a new release.
+        /// Creates, empty, the folder a new release is assembled in: the release folder it becomes,
+        /// under the next number, which no record names (every named folder's number is at most the
+        /// record's sequence), so a cut before <see cref="Activate"/> leaves a folder that the next
+        /// <see cref="Recover"/> deletes.
         /// </summary>
-        /// <returns>The staging folder's name.</returns>
+        /// <returns>The folder's name.</returns>
         public string BeginStaging()
         {
-            _storage.DeleteFolder(StagingFolder);
-            _storage.CreateFolder(StagingFolder);
-            return StagingFolder;
+            _staging = ReleaseFolderPrefix + (_state.Sequence + 1).ToString();
+            _storage.DeleteFolder(_staging);
+            _storage.CreateFolder(_staging);
+            return _staging;
         }
 
         /// <summary>
-        /// Deletes the staging folder after a failed update; a failure to do so is left to the next <see cref="Recover"/>.
+        /// Deletes the folder of <see cref="BeginStaging"/> after a failed update; a failure to do so is
+        /// left to the next <see cref="Recover"/>, so that it never hides what made the update fail.
         /// </summary>
         public void AbandonStaging()
         {
+            string folder = _staging;
+            _staging = null;
             try
             {
-                _storage.DeleteFolder(StagingFolder);
+                _storage.DeleteFolder(folder);
             }
-            catch (IOException)
+            catch (Exception)
             {
             }
         }
 
         /// <summary>
-        /// Makes the fully staged and verified release the active one, on trial.
+        /// Makes the fully staged and verified release the active one, on trial: its manifest goes into
+        /// its folder last (a folder without one is never taken for a release), then the record names it.
         /// </summary>
         /// <param name="manifest">The release's manifest.</param>
         /// <param name="manifestBytes">The manifest exactly as fetched (the signature covers these bytes).</param>
         /// <param name="signature">The manifest's signature, or null.</param>
+        /// <exception cref="InvalidOperationException">No release is being staged.</exception>
         public void Activate(ReleaseManifest manifest, byte[] manifestBytes, byte[] signature)
         {
-            if (signature != null)
+            string folder = _staging;
+            if (folder == null)
             {
-                WriteFile(PathOf(StagingFolder, ReleaseManifest.SignatureFileName), signature);
+                throw new InvalidOperationException("No release is being staged.");
             }
 
-            WriteFile(PathOf(StagingFolder, ReleaseManifest.FileName), manifestBytes);
+            if (signature != null)
+            {
+                WriteFile(PathOf(folder, ReleaseManifest.SignatureFileName), signature);
+            }
 
-            string folder = ReleaseFolderPrefix + (_state.Sequence + 1).ToString();
-            _storage.DeleteFolder(folder);
-            _storage.MoveFolder(StagingFolder, folder);
+            WriteFile(PathOf(folder, ReleaseManifest.FileName), manifestBytes);
 
             // A release on trial is no fallback: keep the last confirmed one instead.
             InstallState next = _state.Clone();
@@ -227,6 +240,7 @@ namespace TftpNano.Update
             next.Confirmed = false;
             next.Boots = 0;
             Commit(next);
+            _staging = null;
             _activeManifest = manifest;
             DeleteUnreferencedFolders();
         }
@@ -555,7 +569,7 @@ namespace TftpNano.Update
             for (int i = 0; i < folders.Length; i++)
             {
                 string folder = folders[i];
-                bool ours = folder == StagingFolder || ParseFolderNumber(folder) >= 0;
+                bool ours = folder == LegacyStagingFolder || ParseFolderNumber(folder) >= 0;
                 if (ours && folder != _state.Active && folder != _state.Previous)
                 {
                     try

@@ -96,14 +96,17 @@ public sealed class UpdateCommandTests : IDisposable
             relay.Start();
             using Process update = ProcessRunner.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "tftpnano.dll"), "update",
                 $"tftp://127.0.0.1:{relay.LocalEndPoint.Port}/{ReleaseLab.ChannelName}", "--root", _lab.DeviceRoot, "--key", _lab.PublicKeyPath]);
-            string partial = Path.Combine(_lab.DeviceRoot, ReleaseStore.StagingFolder, "Big.pe");
+            // Big.pe exists only in the folder of the release being staged.
+            string? partial = null;
             var clock = Stopwatch.StartNew();
-            while (!(File.Exists(partial) && new FileInfo(partial).Length > 100_000) && clock.Elapsed < TimeSpan.FromSeconds(30) && !update.HasExited)
+            while (!(partial is not null && new FileInfo(partial).Length > 100_000) && clock.Elapsed < TimeSpan.FromSeconds(30) && !update.HasExited)
             {
                 Thread.Sleep(5);
+                partial ??= Directory.EnumerateFiles(_lab.DeviceRoot, "Big.pe", SearchOption.AllDirectories).FirstOrDefault();
             }
 
             Assert.False(update.HasExited, "the update finished before it could be interrupted");
+            Assert.NotNull(partial);
             long written = new FileInfo(partial).Length;
             update.Kill();
             Assert.True(update.WaitForExit(TimeSpan.FromSeconds(10)));

@@ -8,7 +8,7 @@ internal sealed class PowerCutException() : Exception("power cut");
 
 /// <summary>
 /// A host folder behind the update storage seam that counts every operation that changes the storage
-/// and can cut the power after any one of them, fill up, or report a chosen free space.
+/// and can cut the power after any one of them or in the middle of one, fill up, or report a chosen free space.
 /// </summary>
 internal sealed class FaultyStorage(string root) : IUpdateStorage
 {
@@ -19,6 +19,13 @@ internal sealed class FaultyStorage(string root) : IUpdateStorage
 
     /// <summary>When set, operation number CutAfter + 1 and everything after it fail: the power is gone.</summary>
     public int? CutAfter { get; init; }
+
+    /// <summary>
+    /// When set, the power goes in the middle of operation CutAfter + 1, which is left half done: a
+    /// write keeps the first half of its bytes, a deleted folder loses only the first half of its
+    /// files (rounded up) and stays, a created file is left empty, a created folder or deleted file is done.
+    /// </summary>
+    public bool CutInside { get; init; }
 
     /// <summary>When set, writes fail once this many bytes have been written, as on a full card.</summary>
     public long? Capacity { get; init; }
@@ -32,6 +39,7 @@ internal sealed class FaultyStorage(string root) : IUpdateStorage
     public bool PowerIsCut => CutAfter is int cut && Operations >= cut;
 
     private long _bytesWritten;
+    private bool _cutHappened;
 
     public bool FileExists(string path) => Read(() => _inner.FileExists(path));
 
@@ -41,17 +49,13 @@ internal sealed class FaultyStorage(string root) : IUpdateStorage
 
     public Stream CreateFile(string path)
     {
-        Change();
+        Change(halfDone: () => _inner.CreateFile(path).Dispose());
         return new CountingStream(this, _inner.CreateFile(path));
     }
 
-    public void CreateFolder(string path) => Change(() => _inner.CreateFolder(path));
+    public void CreateFolder(string path) => Change(() => _inner.CreateFolder(path), () => _inner.CreateFolder(path));
 
-    public void MoveFile(string source, string destination) => Change(() => _inner.MoveFile(source, destination));
-
-    public void MoveFolder(string source, string destination) => Change(() => _inner.MoveFolder(source, destination));
-
-    public void DeleteFile(string path) => Change(() => _inner.DeleteFile(path));
+    public void DeleteFile(string path) => Change(() => _inner.DeleteFile(path), () => _inner.DeleteFile(path));
 
     public void DeleteFolder(string path) => Change(() =>
     {
@@ -61,6 +65,17 @@ internal sealed class FaultyStorage(string root) : IUpdateStorage
         }
 
         _inner.DeleteFolder(path);
+    }, () =>
+    {
+        string folder = Path.Combine(root, path);
+        if (Directory.Exists(folder))
+        {
+            string[] files = Directory.GetFiles(folder).Order(StringComparer.Ordinal).ToArray();
+            foreach (string file in files.Take((files.Length + 1) / 2))
+            {
+                File.Delete(file);
+            }
+        }
     });
 
     public long GetFreeSpace() => Read(() => ReportedFreeSpace ?? _inner.GetFreeSpace());
@@ -69,16 +84,24 @@ internal sealed class FaultyStorage(string root) : IUpdateStorage
     {
         if (PowerIsCut)
         {
+            _cutHappened = true;
             throw new PowerCutException();
         }
 
         return read();
     }
 
-    private void Change(Action? change = null)
+    // The operation runs whole before the cut; the one the cut falls on runs halfDone when cutting inside.
+    private void Change(Action? change = null, Action? halfDone = null)
     {
         if (PowerIsCut)
         {
+            if (CutInside && !_cutHappened)
+            {
+                halfDone?.Invoke();
+            }
+
+            _cutHappened = true;
             throw new PowerCutException();
         }
 
@@ -100,7 +123,7 @@ internal sealed class FaultyStorage(string root) : IUpdateStorage
 
         public override void Write(byte[] buffer, int offset, int count)
         {
-            owner.Change();
+            owner.Change(halfDone: () => inner.Write(buffer, offset, count / 2));
             if (owner.Capacity is long capacity && owner._bytesWritten + count > capacity)
             {
                 throw new IOException("No space left on device");

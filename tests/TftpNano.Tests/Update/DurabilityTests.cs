@@ -29,14 +29,13 @@ public sealed partial class DurabilityTests : IDisposable
         string[] synced = SyncedPath().Matches(File.ReadAllText(trace)).Select(m => m.Groups["path"].Value).Distinct().ToArray();
         string full = Path.GetFullPath(root);
 
-        // Each file where it was written (staging, renamed into a release folder afterwards), the
-        // record, and the folders whose entries the writes, renames and deletions changed.
-        string staging = Path.Combine(full, ReleaseStore.StagingFolder);
-        Assert.Contains(Path.Combine(staging, "Drivers.pe"), synced);
-        Assert.Contains(Path.Combine(staging, "Blinky.pe"), synced);
-        Assert.Contains(Path.Combine(staging, ReleaseManifest.FileName), synced);
+        // Each file of the release, the record, and the folders whose entries the writes and deletions changed.
+        string release = Path.Combine(full, _lab.Inspect(root).State.Active!);
+        Assert.Contains(Path.Combine(release, "Drivers.pe"), synced);
+        Assert.Contains(Path.Combine(release, "Blinky.pe"), synced);
+        Assert.Contains(Path.Combine(release, ReleaseManifest.FileName), synced);
         Assert.Contains(synced, p => p.StartsWith(Path.Combine(full, "state"), StringComparison.Ordinal));
-        Assert.Contains(staging, synced);
+        Assert.Contains(release, synced);
         Assert.Contains(full, synced);
     }
 
