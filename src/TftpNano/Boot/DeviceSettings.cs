@@ -421,7 +421,7 @@ namespace TftpNano.Boot
 
             if (value.Length == 0)
             {
-                return "publickey is empty; write publickey=none to accept unsigned releases.";
+                return "publickey is empty: paste the line of the .pub file from tftpnano keygen after publickey=, or write publickey=none to accept unsigned releases (a bench only).";
             }
 
             try
