@@ -41,10 +41,24 @@ namespace TftpNano.Device
         public IUpdateStorage MountStorage(DeviceSettings settings)
         {
             // The settings parser already mapped each name to its DeviceFunction value: a .pe keeps no
-            // enum member names, so the name cannot be looked up here.
+            // enum member names, so the name cannot be looked up here. Pins first, then the card's
+            // power (over routed I2C), then the card.
             for (int i = 0; i < settings.Pins.Length; i++)
             {
                 Configuration.SetPinFunction(settings.Pins[i].Pin, (DeviceFunction)settings.Pins[i].FunctionValue);
+            }
+
+            if (settings.CardPower == CardPower.Axp192)
+            {
+                I2cRegisterBus chip = new I2cRegisterBus(Axp192.Bus, Axp192.Address);
+                try
+                {
+                    Axp192.PowerCard(chip);
+                }
+                finally
+                {
+                    chip.Dispose();
+                }
             }
 
             if (settings.Storage == StorageKind.SdMmc)

@@ -171,6 +171,27 @@ namespace TftpNano.Device.Tests
         }
 
         [TestMethod]
+        public void TheCardsPowerManagerNeedsAnSdCardAndItsI2cBusRouted()
+        {
+            DeviceSettings core2 = DeviceSettings.Parse("server=10.0.0.2\npublickey=none\nstorage=sd-spi\nspi.cs=4\n"
+                + "pins=18:SPI1_CLOCK,23:SPI1_MOSI,38:SPI1_MISO,22:I2C1_CLOCK,21:I2C1_DATA\npower=axp192\n");
+            Assert.IsTrue(core2.IsValid, Join(core2.Problems));
+            Assert.AreEqual((int)CardPower.Axp192, (int)core2.CardPower);
+            Assert.AreEqual((int)CardPower.Always, (int)DeviceSettings.Parse("server=10.0.0.2\npublickey=none\n").CardPower);
+
+            DeviceSettings unrouted = DeviceSettings.Parse("server=10.0.0.2\npublickey=none\nstorage=sd-spi\nspi.cs=4\npower=axp192\n");
+            Assert.AreEqual(1, unrouted.Problems.Length, Join(unrouted.Problems));
+            Assert.Contains("21:I2C1_DATA,22:I2C1_CLOCK", unrouted.Problems[0]);
+
+            DeviceSettings internalFlash = DeviceSettings.Parse("server=10.0.0.2\npublickey=none\npins=22:I2C1_CLOCK,21:I2C1_DATA\npower=axp192\n");
+            Assert.AreEqual(1, internalFlash.Problems.Length, Join(internalFlash.Problems));
+            Assert.Contains("storage is internal", internalFlash.Problems[0]);
+
+            DeviceSettings other = DeviceSettings.Parse("server=10.0.0.2\npublickey=none\npower=axp2101\n");
+            Assert.Contains("Line 3: power must be none or axp192", other.Problems[0]);
+        }
+
+        [TestMethod]
         public void AcceptingUnsignedReleasesIsAlwaysADecision()
         {
             DeviceSettings settings = DeviceSettings.Parse("server=10.0.0.2\n");

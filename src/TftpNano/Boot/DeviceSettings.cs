@@ -21,7 +21,8 @@ namespace TftpNano.Boot
     /// Keys: <c>server</c> (IPv4 address, required), <c>port</c>, <c>channel</c>, <c>network</c>
     /// (<c>wifi</c> or <c>ethernet</c>), <c>network.wait</c> (seconds), <c>storage</c> (<c>internal</c>,
     /// <c>sd-mmc</c> or <c>sd-spi</c>), <c>sd.width</c> (1 or 4), <c>spi.bus</c>, <c>spi.cs</c>,
-    /// <c>pins</c> (<c>GPIO:FUNCTION</c> pairs separated by commas), <c>root</c>, <c>blksize</c>,
+    /// <c>pins</c> (<c>GPIO:FUNCTION</c> pairs separated by commas), <c>power</c> (<c>none</c> or
+    /// <c>axp192</c>: what powers the SD card), <c>root</c>, <c>blksize</c>,
     /// <c>windowsize</c>, <c>timeout</c> (milliseconds), <c>server.timeout</c> (seconds), <c>retries</c>,
     /// <c>transfer.limit</c> (seconds a file may take), <c>publickey</c> (base64 from
     /// <c>tftpnano keygen</c>, or <c>none</c>; required, so that accepting unsigned releases is always a
@@ -106,6 +107,9 @@ namespace TftpNano.Boot
 
         /// <summary>Gets the pin functions to route before mounting the storage.</summary>
         public PinFunction[] Pins { get; private set; }
+
+        /// <summary>Gets what must power the SD card before it is mounted.</summary>
+        public CardPower CardPower { get; private set; }
 
         /// <summary>Gets the folder holding the releases: <c>root</c> if set, else <c>tftpnano</c> on the storage's drive.</summary>
         public string Root
@@ -314,6 +318,17 @@ namespace TftpNano.Boot
                     return ApplyNumber(key, value, 0, 48);
                 case "pins":
                     return ReadPins(value);
+                case "power":
+                    if (value == "axp192")
+                    {
+                        CardPower = CardPower.Axp192;
+                    }
+                    else if (value != "none")
+                    {
+                        return "power must be none or axp192 (an M5Stack Core2's power manager), not '" + value + "'.";
+                    }
+
+                    return null;
                 case "root":
                     if (value.Length < 4 || value[1] != ':' || value[2] != '\\')
                     {
@@ -479,6 +494,29 @@ namespace TftpNano.Boot
             {
                 _problems.Add("storage=sd-spi needs spi.cs, the chip-select GPIO.");
             }
+
+            if (CardPower == CardPower.Axp192 && Storage == StorageKind.InternalFlash)
+            {
+                _problems.Add("power=axp192 powers an SD card, and storage is internal.");
+            }
+
+            if (CardPower == CardPower.Axp192 && (!Routes("I2C1_DATA") || !Routes("I2C1_CLOCK")))
+            {
+                _problems.Add("power=axp192 talks to the power manager on I2C1: route it in pins (on a Core2, 21:I2C1_DATA,22:I2C1_CLOCK).");
+            }
+        }
+
+        private bool Routes(string function)
+        {
+            for (int i = 0; i < Pins.Length; i++)
+            {
+                if (Pins[i].Function == function)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool IsIdentifier(string text)
