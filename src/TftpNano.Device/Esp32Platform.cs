@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Reflection;
 using System.Threading;
 using nanoFramework.Hardware.Esp32;
 using nanoFramework.Networking;
@@ -17,6 +18,7 @@ namespace TftpNano.Device
     {
         private readonly UdpSocketTransportFactory _transports = new UdpSocketTransportFactory();
         private SDCard _card;
+        private IUpdateStorage _storage;
 
         /// <inheritdoc/>
         public string ReadSettings()
@@ -79,7 +81,8 @@ namespace TftpNano.Device
                 _card.Mount();
             }
 
-            return new FileSystemStorage(settings.Root);
+            _storage = new FileSystemStorage(settings.Root);
+            return _storage;
         }
 
         /// <inheritdoc/>
@@ -91,13 +94,18 @@ namespace TftpNano.Device
         /// <inheritdoc/>
         public void Launch(DeviceSettings settings, string folder, ReleaseManifest manifest)
         {
-            ReleaseLauncher.Start(Path.Combine(settings.Root, folder), manifest);
+            new ReleaseStarter(_storage, Assembly.Load, LogBoot).Start(folder, manifest);
         }
 
         /// <inheritdoc/>
         public void Log(string message)
         {
             Console.WriteLine("tftpnano: " + message);
+        }
+
+        private void LogBoot(string message)
+        {
+            Log("boot: " + message);
         }
     }
 }

@@ -18,6 +18,9 @@ namespace TftpNano.Device.Tests
         /// <summary>Gets how many files were created, for tests that count what an update wrote.</summary>
         public int FilesCreated { get; private set; }
 
+        /// <summary>Gets how many times a file was opened for reading.</summary>
+        public int FilesOpened { get; private set; }
+
         public bool FileExists(string path)
         {
             return Find(path) != null;
@@ -36,6 +39,7 @@ namespace TftpNano.Device.Tests
                 throw new IOException("No file " + path);
             }
 
+            FilesOpened++;
             return new MemoryStream(file.Data, false);
         }
 

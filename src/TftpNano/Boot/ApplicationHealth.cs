@@ -3,16 +3,32 @@ using TftpNano.Update;
 namespace TftpNano.Boot
 {
     /// <summary>
-    /// Lets the started release tell the boot app that it runs properly, which ends its trial.
+    /// What the boot app hands the release it started: the confirmation that ends its trial, and the
+    /// drive it mounted.
     /// </summary>
     /// <remarks>
     /// The application calls <see cref="Confirm"/> once it has done whatever proves it healthy (for
     /// example, reached its server). A release that never confirms is rolled back after
-    /// <c>trial.boots</c> starts.
+    /// <c>trial.boots</c> starts. An application that keeps files uses <see cref="Drive"/>: the boot app
+    /// already mounted the SD card in slot 0, and a second <c>SDCard</c> for that slot throws
+    /// <c>ArgumentException</c> (nanoframework/System.IO.FileSystem, SDCard.cs: its constructor refuses a
+    /// slot that StorageEventManager.RegisterSDcardForEvents already holds), so mounting it again the
+    /// way the samples do would crash the application, and roll it back.
     /// </remarks>
     public static class ApplicationHealth
     {
         private static ReleaseStore _store;
+        private static string _drive;
+
+        /// <summary>
+        /// Gets the root of the drive the releases live on, already mounted (such as <c>D:\</c> for an
+        /// SD card, <c>I:\</c> for internal flash), or null when the boot app did not start this
+        /// application. Keep the application's files outside the releases' folder (<c>tftpnano</c>).
+        /// </summary>
+        public static string Drive
+        {
+            get { return _drive; }
+        }
 
         /// <summary>
         /// Confirms the running release.
@@ -28,9 +44,11 @@ namespace TftpNano.Boot
         /// Connects confirmations to the store of the release being started.
         /// </summary>
         /// <param name="store">The store, after the updater ran.</param>
-        internal static void Attach(ReleaseStore store)
+        /// <param name="drive">The root of the mounted drive.</param>
+        internal static void Attach(ReleaseStore store, string drive)
         {
             _store = store;
+            _drive = drive;
         }
     }
 }
