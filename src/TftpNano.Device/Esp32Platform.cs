@@ -92,6 +92,21 @@ namespace TftpNano.Device
         }
 
         /// <inheritdoc/>
+        public Version FindAssembly(string name)
+        {
+            // Assembly.Load(string) only looks among the loaded assemblies, and throws when none has
+            // the name (ArgumentException in nanoCLR; any exception means "not carried").
+            try
+            {
+                return Assembly.Load(name).GetName().Version;
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
+
+        /// <inheritdoc/>
         public void Launch(DeviceSettings settings, string folder, ReleaseManifest manifest)
         {
             new ReleaseStarter(_storage, Assembly.Load, LogBoot).Start(folder, manifest);

@@ -28,6 +28,24 @@ namespace TftpNano.Device.Tests
         }
 
         [TestMethod]
+        public void ReadsAndWritesTheAssembliesAReleaseNeeds()
+        {
+            string text = "tftpnano-manifest 1\nversion 1.0\nentry A.B.C\nneeds mscorlib 1.17\nneeds System.Device.Gpio 1.1\nfile a.pe 0 " + Digest + "\n";
+            ReleaseManifest manifest = Parse(text);
+            Assert.AreEqual(2, manifest.Needs.Length);
+            Assert.AreEqual("System.Device.Gpio", manifest.Needs[1].Name);
+            Assert.AreEqual(17, manifest.Needs[0].Minor);
+            Assert.AreEqual(text, new string(System.Text.Encoding.UTF8.GetChars(manifest.ToBytes())));
+            Assert.AreEqual(0, Parse("tftpnano-manifest 1\nversion 1\nentry A.B\nfile a 1 " + Digest + "\n").Needs.Length);
+
+            Refused(UpdateFailure.InvalidManifest, "tftpnano-manifest 1\nversion 1\nentry A.B\nneeds mscorlib 1\nfile a 1 " + Digest + "\n");
+            Refused(UpdateFailure.InvalidManifest, "tftpnano-manifest 1\nversion 1\nentry A.B\nneeds mscorlib 1.x\nfile a 1 " + Digest + "\n");
+            Refused(UpdateFailure.InvalidManifest, "tftpnano-manifest 1\nversion 1\nentry A.B\nneeds ../x 1.0\nfile a 1 " + Digest + "\n");
+            Refused(UpdateFailure.InvalidManifest, "tftpnano-manifest 1\nversion 1\nentry A.B\nneeds a 1.0\nneeds A 1.1\nfile a 1 " + Digest + "\n");
+            Refused(UpdateFailure.InvalidManifest, "tftpnano-manifest 1\nversion 1\nentry A.B\nfile a 1 " + Digest + "\nneeds a 1.0\n");
+        }
+
+        [TestMethod]
         public void WritesTheCanonicalFormItReads()
         {
             ReleaseManifest manifest = Parse("tftpnano-manifest 1\r\nversion 2.0\r\nentry A.B.C\r\nfile a.pe 0 " + Digest + "\r\n");

@@ -195,6 +195,49 @@ namespace TftpNano.Device.Tests
             return store;
         }
 
+        [TestMethod]
+        public void AReleaseTheBootAppCannotStartIsRefusedBeforeAnythingIsFetched()
+        {
+            // What a boot app built with the kit's release set carries.
+            AssemblyVersionLookup carried = delegate(string name)
+            {
+                return name == "mscorlib" ? new System.Version(1, 17, 11, 0) : name == "TftpNano" ? new System.Version(1, 0, 0, 0) : null;
+            };
+
+            Assert.AreEqual(null, Refusal(carried, new RequiredAssembly("mscorlib", 1, 17), "Blinky.pe"));
+            Assert.AreEqual("Release 1.0 needs System.Device.Gpio 1.1, which the boot app does not carry.",
+                Refusal(carried, new RequiredAssembly("System.Device.Gpio", 1, 1), "Blinky.pe"));
+            Assert.AreEqual("Release 1.0 was built against mscorlib 1.16; the boot app carries mscorlib 1.17.11.0.",
+                Refusal(carried, new RequiredAssembly("mscorlib", 1, 16), "Blinky.pe"));
+            Assert.AreEqual("Release 1.0 ships TftpNano.pe, which the boot app already carries; a second copy would stay in RAM for good.",
+                Refusal(carried, new RequiredAssembly("mscorlib", 1, 17), "TftpNano.pe"));
+        }
+
+        // Publishes release 1.0 (one file of the given name, needing one assembly) and boots once against
+        // a boot app that carries what the lookup finds: the refusal's message, or null when it installed.
+        private static string Refusal(AssemblyVersionLookup carried, RequiredAssembly need, string file)
+        {
+            MemoryStorage storage = new MemoryStorage();
+            MemoryTftpPeer peer = new MemoryTftpPeer();
+            ReleaseFile[] files = new ReleaseFile[] { new ReleaseFile(file, Blinky1.Length, Sha256.Hash(Blinky1, 0, Blinky1.Length)) };
+            peer.Add("fw/manifest", ReleaseManifest.Create("fw", "1.0", "Blinky.Program.Main", new RequiredAssembly[] { need }, files).ToBytes());
+            peer.Add("fw/" + file, Blinky1);
+            UpdateSettings settings = Settings();
+            settings.BootAssemblies = carried;
+
+            UpdateResult result = new FirmwareUpdater(storage, peer, settings).Run();
+
+            if (result.Outcome == UpdateOutcome.Installed)
+            {
+                return null;
+            }
+
+            Assert.AreEqual((int)UpdateFailure.IncompatibleRelease, (int)result.Failure, result.Message);
+            Assert.AreEqual("fw/manifest", peer.Requested, "nothing but the manifest was fetched");
+            Assert.IsNull(Inspect(storage).ActiveManifest);
+            return result.Message;
+        }
+
         internal static UpdateResult Boot(IUpdateStorage storage, MemoryTftpPeer peer)
         {
             return new FirmwareUpdater(storage, peer, Settings()).Run();

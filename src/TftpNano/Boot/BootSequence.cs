@@ -124,7 +124,9 @@ namespace TftpNano.Boot
         {
             try
             {
-                FirmwareUpdater updater = new FirmwareUpdater(storage, online ? _platform.Transports : null, settings.ToUpdateSettings());
+                UpdateSettings update = settings.ToUpdateSettings();
+                update.BootAssemblies = _platform.FindAssembly;
+                FirmwareUpdater updater = new FirmwareUpdater(storage, online ? _platform.Transports : null, update);
                 updater.Log += Log;
                 report.Update = updater.Run(online);
                 if (report.Update.Outcome != UpdateOutcome.NotChecked || report.Update.RolledBackTo != null)

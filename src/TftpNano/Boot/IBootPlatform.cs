@@ -1,3 +1,4 @@
+using System;
 using TftpNano.Transfer;
 using TftpNano.Update;
 
@@ -37,6 +38,13 @@ namespace TftpNano.Boot
         /// Gets what opens the updater's UDP sockets, one per transfer.
         /// </summary>
         IDatagramTransportFactory Transports { get; }
+
+        /// <summary>
+        /// Finds an assembly the boot app carries, before any release is loaded.
+        /// </summary>
+        /// <param name="name">The assembly's name, such as <c>mscorlib</c>.</param>
+        /// <returns>Its version, or null when the boot app does not carry it.</returns>
+        Version FindAssembly(string name);
 
         /// <summary>
         /// Loads the release's assemblies in manifest order and calls its entry point.

@@ -208,6 +208,7 @@ namespace TftpNano.Update
                     + (Channel.Length == 0 ? "/" : Channel) + ".");
             }
 
+            CheckAssemblies(offered);
             ReleaseManifest installed = _store.ActiveManifest;
             string version = offered.Version.ToString();
             if (installed != null)
@@ -277,6 +278,47 @@ namespace TftpNano.Update
             result.Outcome = UpdateOutcome.Installed;
             result.Message = "Installed release " + version + " (" + result.FilesDownloaded.ToString() + " fetched, "
                 + result.FilesCopied.ToString() + " unchanged).";
+        }
+
+        // nanoFramework binds a reference by name and major.minor and keeps every loaded assembly in RAM
+        // for good, accepting a second copy of one already loaded (nf-interpreter,
+        // corlib_native_System_Reflection_Assembly.cpp and TypeSystem.cpp): a release that needs what the
+        // boot app lacks cannot start, and one that ships what it has wastes RAM on a second copy.
+        private void CheckAssemblies(ReleaseManifest offered)
+        {
+            AssemblyVersionLookup find = _settings.BootAssemblies;
+            if (find == null)
+            {
+                return;
+            }
+
+            string release = "Release " + offered.Version.ToString();
+            for (int i = 0; i < offered.Needs.Length; i++)
+            {
+                RequiredAssembly need = offered.Needs[i];
+                Version carried = find(need.Name);
+                if (carried == null)
+                {
+                    throw new UpdateException(UpdateFailure.IncompatibleRelease,
+                        release + " needs " + need.ToString() + ", which the boot app does not carry.");
+                }
+
+                if (carried.Major != need.Major || carried.Minor != need.Minor)
+                {
+                    throw new UpdateException(UpdateFailure.IncompatibleRelease, release + " was built against "
+                        + need.ToString() + "; the boot app carries " + need.Name + " " + carried.ToString() + ".");
+                }
+            }
+
+            for (int i = 0; i < offered.Files.Length; i++)
+            {
+                string name = offered.Files[i].Name;
+                if (AsciiCase.EndsWith(name, ".pe") && find(name.Substring(0, name.Length - 3)) != null)
+                {
+                    throw new UpdateException(UpdateFailure.IncompatibleRelease,
+                        release + " ships " + name + ", which the boot app already carries; a second copy would stay in RAM for good.");
+                }
+            }
         }
 
         private byte[] FetchSignature()

@@ -15,6 +15,8 @@ namespace TftpNano.Update
     /// channel fw/stable
     /// version 1.4.2
     /// entry Blinky.Program.Main
+    /// needs mscorlib 1.17
+    /// needs TftpNano 1.0
     /// file Drivers.pe 5120 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
     /// file Blinky.pe 2048 hmac-sha256-4k:0c6c5b4ed4f4bb0d38bb7c5c9b7e6b8f6c7b0c6e53bb2a7d1f3c1e8e4a2d5f90
     /// </code>
@@ -22,6 +24,12 @@ namespace TftpNano.Update
     /// The channel is the folder on the server the release is published in; a device refuses a manifest
     /// for another channel, so that a release signed for one channel cannot be replayed in another by
     /// one who can write to the server. A manifest without the line is for the server's root folder.
+    /// </para>
+    /// <para>
+    /// Each <c>needs</c> line names an assembly the release's code references but does not ship, with
+    /// the major and minor version it was built against: the boot app must carry it, since nanoFramework
+    /// binds references by name and major.minor and never unloads an assembly. A device refuses a
+    /// release it cannot start rather than install it and roll it back.
     /// </para>
     /// <para>
     /// A digest is the file's SHA-256, or, after <c>hmac-sha256-4k:</c>, the chain of
@@ -73,12 +81,18 @@ namespace TftpNano.Update
         // Before a digest of the HMAC-SHA256 chain; a SHA-256 digest has no prefix.
         private const string HmacChainPrefix = "hmac-sha256-4k:";
 
-        private ReleaseManifest(string channel, ReleaseVersion version, string entryType, string entryMethod, ReleaseFile[] files)
+        /// <summary>
+        /// The most assemblies one release may require from the boot app.
+        /// </summary>
+        public const int MaxNeeds = 32;
+
+        private ReleaseManifest(string channel, ReleaseVersion version, string entryType, string entryMethod, RequiredAssembly[] needs, ReleaseFile[] files)
         {
             Channel = channel;
             Version = version;
             EntryType = entryType;
             EntryMethod = entryMethod;
+            Needs = needs;
             Files = files;
         }
 
@@ -102,6 +116,11 @@ namespace TftpNano.Update
         /// Gets the name of the static method that starts the release.
         /// </summary>
         public string EntryMethod { get; }
+
+        /// <summary>
+        /// Gets the assemblies the release needs the boot app to carry; empty when the manifest names none.
+        /// </summary>
+        public RequiredAssembly[] Needs { get; }
 
         /// <summary>
         /// Gets the release's files in load order.
@@ -132,6 +151,22 @@ namespace TftpNano.Update
         /// <exception cref="UpdateException">A part is not valid.</exception>
         public static ReleaseManifest Create(string channel, string version, string entryPoint, ReleaseFile[] files)
         {
+            return Create(channel, version, entryPoint, new RequiredAssembly[0], files);
+        }
+
+        /// <summary>
+        /// Describes a release with the assemblies it needs from the boot app, checking each part as
+        /// <see cref="Parse"/> would.
+        /// </summary>
+        /// <param name="channel">The folder on the server it is published in, such as <c>fw/stable</c>; empty for the root.</param>
+        /// <param name="version">The release version, for example <c>1.4.2</c>.</param>
+        /// <param name="entryPoint">The entry point as <c>Namespace.Type.Method</c>.</param>
+        /// <param name="needs">The assemblies it references and does not ship.</param>
+        /// <param name="files">The files in load order.</param>
+        /// <returns>The manifest.</returns>
+        /// <exception cref="UpdateException">A part is not valid.</exception>
+        public static ReleaseManifest Create(string channel, string version, string entryPoint, RequiredAssembly[] needs, ReleaseFile[] files)
+        {
             string problem = CheckChannel(channel);
             if (problem != null)
             {
@@ -147,8 +182,9 @@ namespace TftpNano.Update
             string entryType;
             string entryMethod;
             SplitEntryPoint(entryPoint, out entryType, out entryMethod);
+            CheckNeeds(needs);
             CheckFiles(files);
-            return new ReleaseManifest(channel, parsedVersion, entryType, entryMethod, files);
+            return new ReleaseManifest(channel, parsedVersion, entryType, entryMethod, needs, files);
         }
 
         /// <summary>
@@ -176,6 +212,7 @@ namespace TftpNano.Update
             ReleaseVersion version = null;
             string entryType = null;
             string entryMethod = null;
+            ArrayList needs = new ArrayList();
             ArrayList files = new ArrayList();
             for (int i = 1; i < lines.Length; i++)
             {
@@ -209,6 +246,14 @@ namespace TftpNano.Update
                 {
                     SplitEntryPoint(fields[1], out entryType, out entryMethod);
                 }
+                else if (fields[0] == "needs" && fields.Length == 3 && files.Count == 0)
+                {
+                    needs.Add(ParseNeed(fields, where));
+                    if (needs.Count > MaxNeeds)
+                    {
+                        throw Invalid("The manifest needs more than " + MaxNeeds.ToString() + " assemblies.");
+                    }
+                }
                 else if (fields[0] == "file" && fields.Length == 4)
                 {
                     files.Add(ParseFile(fields, where));
@@ -229,10 +274,13 @@ namespace TftpNano.Update
                 throw Invalid("The manifest needs a version, an entry point and at least one file.");
             }
 
+            RequiredAssembly[] needArray = new RequiredAssembly[needs.Count];
+            needs.CopyTo(needArray);
+            CheckNeeds(needArray);
             ReleaseFile[] fileArray = new ReleaseFile[files.Count];
             files.CopyTo(fileArray);
             CheckFiles(fileArray);
-            return new ReleaseManifest(channel == null ? string.Empty : channel, version, entryType, entryMethod, fileArray);
+            return new ReleaseManifest(channel == null ? string.Empty : channel, version, entryType, entryMethod, needArray, fileArray);
         }
 
         /// <summary>
@@ -250,6 +298,11 @@ namespace TftpNano.Update
 
             text.Append("version " + Version.ToString() + "\n");
             text.Append("entry " + EntryType + "." + EntryMethod + "\n");
+            for (int i = 0; i < Needs.Length; i++)
+            {
+                text.Append("needs " + Needs[i].ToString() + "\n");
+            }
+
             for (int i = 0; i < Files.Length; i++)
             {
                 ReleaseFile file = Files[i];
@@ -401,6 +454,80 @@ namespace TftpNano.Update
             }
 
             return new ReleaseFile(fields[1], size, kind, digest);
+        }
+
+        /// <summary>
+        /// Explains why a name cannot be an assembly's, or returns null when it can.
+        /// </summary>
+        /// <param name="name">The candidate, such as <c>System.Device.Gpio</c>.</param>
+        /// <returns>A sentence, or null.</returns>
+        public static string CheckAssemblyName(string name)
+        {
+            if (name == null || name.Length == 0 || name.Length > MaxNameLength)
+            {
+                return "An assembly name must have 1 to " + MaxNameLength.ToString() + " characters.";
+            }
+
+            for (int i = 0; i < name.Length; i++)
+            {
+                char c = name[i];
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+                {
+                    return "'" + name + "' is not an assembly name (letters, digits, '.', '_' and '-').";
+                }
+            }
+
+            return null;
+        }
+
+        private static RequiredAssembly ParseNeed(string[] fields, string where)
+        {
+            string problem = CheckAssemblyName(fields[1]);
+            if (problem != null)
+            {
+                throw Invalid(where + problem);
+            }
+
+            string version = fields[2];
+            int dot = version.IndexOf('.');
+            long major = dot <= 0 ? -1 : DecimalText.Parse(version.Substring(0, dot), 0, 5);
+            long minor = dot <= 0 ? -1 : DecimalText.Parse(version.Substring(dot + 1), 0, 5);
+            if (major < 0 || minor < 0 || major > 65535 || minor > 65535)
+            {
+                throw Invalid(where + "'" + version + "' is not a major.minor version.");
+            }
+
+            return new RequiredAssembly(fields[1], (int)major, (int)minor);
+        }
+
+        private static void CheckNeeds(RequiredAssembly[] needs)
+        {
+            if (needs == null || needs.Length > MaxNeeds)
+            {
+                throw Invalid("A release may need at most " + MaxNeeds.ToString() + " assemblies.");
+            }
+
+            for (int i = 0; i < needs.Length; i++)
+            {
+                string problem = CheckAssemblyName(needs[i].Name);
+                if (problem != null)
+                {
+                    throw Invalid(problem);
+                }
+
+                if (needs[i].Major < 0 || needs[i].Minor < 0 || needs[i].Major > 65535 || needs[i].Minor > 65535)
+                {
+                    throw Invalid("The version of " + needs[i].Name + " is not a major.minor version.");
+                }
+
+                for (int j = 0; j < i; j++)
+                {
+                    if (AsciiCase.Equal(needs[i].Name, needs[j].Name))
+                    {
+                        throw Invalid("The assembly " + needs[i].Name + " is needed twice.");
+                    }
+                }
+            }
         }
 
         private static void CheckFiles(ReleaseFile[] files)

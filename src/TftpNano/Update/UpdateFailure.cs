@@ -44,6 +44,12 @@ namespace TftpNano.Update
         /// <summary>The manifest names another channel than the one the device updates from.</summary>
         WrongChannel,
 
+        /// <summary>
+        /// The release needs an assembly the boot app lacks, or at another major.minor version, or ships
+        /// one the boot app already carries.
+        /// </summary>
+        IncompatibleRelease,
+
         /// <summary>Something the updater has no more specific reason for failed; the message names it.</summary>
         Unexpected,
     }

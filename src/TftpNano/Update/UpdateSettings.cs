@@ -54,5 +54,11 @@ namespace TftpNano.Update
         /// Gets or sets how files are fetched: block size, window size, timeouts.
         /// </summary>
         public TftpDownloadSettings Download { get; set; }
+
+        /// <summary>
+        /// Gets or sets what finds the assemblies the boot app carries, so that a release that needs one
+        /// it lacks, or ships one it has, is refused before it is fetched; null (the host tool) skips the check.
+        /// </summary>
+        public AssemblyVersionLookup BootAssemblies { get; set; }
     }
 }

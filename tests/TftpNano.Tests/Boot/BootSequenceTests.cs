@@ -208,6 +208,14 @@ public sealed class BootSequenceTests : IDisposable
         public IUpdateStorage MountStorage(DeviceSettings deviceSettings) =>
             StorageFailure is null ? new HostStorage(lab.DeviceRoot) : throw StorageFailure;
 
+        // What a boot app built with the kit's release set carries.
+        public Version? FindAssembly(string name) => name switch
+        {
+            "mscorlib" => new Version(1, 17, 11, 0),
+            "TftpNano" => new Version(1, 0, 0, 0),
+            _ => null,
+        };
+
         public void Launch(DeviceSettings deviceSettings, string folder, ReleaseManifest manifest)
         {
             Launches.Add((folder, manifest.Version.ToString()));
