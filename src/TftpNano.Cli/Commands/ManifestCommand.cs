@@ -24,8 +24,20 @@ internal static class ManifestCommand
         var sign = new Option<string?>("--sign") { Description = "Private key (.pem from keygen) to sign the manifest with." };
         var order = new Option<string[]>("--order")
         {
-            Description = "Files to list first, in load order (dependencies before the assemblies that use them); the rest follow by name.",
+            Description = "Without --boot-app: files to list first, in load order (dependencies before the assemblies that use them); "
+                + "the rest follow by name.",
             AllowMultipleArgumentsPerToken = true,
+        };
+        var bootApp = new Option<string?>("--boot-app")
+        {
+            Description = "The boot app's build output (src/TftpNano.Device/bin/Release): the release's .pe files are checked against its "
+                + "assemblies (none of them shipped again, every reference found at its major.minor), ordered by their references, "
+                + "and the manifest names what the release needs from the boot app, which devices check before fetching anything.",
+        };
+        var from = new Option<string?>("--from")
+        {
+            Description = "The application's build output (bin/Release): its .pe files that the boot app does not carry are copied into "
+                + "DIR, replacing DIR's other .pe files. Needs --boot-app.",
         };
         var digest = new Option<string>("--digest")
         {
@@ -36,14 +48,26 @@ internal static class ManifestCommand
         digest.AcceptOnlyFromAmong(ReleasePublisher.HmacChainName, ReleasePublisher.Sha256Name);
         var command = new Command("manifest", "Write DIR/manifest (and DIR/manifest.sig) for the files in DIR.")
         {
-            folder, channel, version, entry, sign, order, digest,
+            folder, channel, version, entry, sign, order, digest, bootApp, from,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             string dir = parse.GetValue(folder)!;
+            IReadOnlyList<PeAssembly>? carried = parse.GetValue(bootApp) is { } bootFolder ? ReleaseAssemblies.Read(bootFolder) : null;
+            if (parse.GetValue(from) is { } build)
+            {
+                if (carried is null)
+                {
+                    throw new ArgumentException("--from needs --boot-app, to know which assemblies the boot app already carries.");
+                }
+
+                (IReadOnlyList<string> copied, IReadOnlyList<string> deleted) = ReleasePublisher.CopyFromBuild(build, dir, carried);
+                Console.WriteLine($"copied {string.Join(", ", copied)}" + (deleted.Count > 0 ? $"; deleted {string.Join(", ", deleted)}" : string.Empty));
+            }
+
             ReleaseManifest manifest = ReleasePublisher.Publish(dir, parse.GetValue(channel)!, parse.GetValue(version)!, parse.GetValue(entry)!,
                 parse.GetValue(order) ?? [], parse.GetValue(sign),
-                parse.GetValue(digest) == ReleasePublisher.Sha256Name ? DigestKind.Sha256 : DigestKind.HmacSha256Chain);
+                parse.GetValue(digest) == ReleasePublisher.Sha256Name ? DigestKind.Sha256 : DigestKind.HmacSha256Chain, carried);
             Console.WriteLine($"release {manifest.Version}: {manifest.Files.Length} files, {Units.Bytes(manifest.TotalSize())}, "
                 + (parse.GetValue(sign) is null ? "unsigned" : "signed"));
         }));

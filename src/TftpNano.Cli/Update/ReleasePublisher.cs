@@ -26,13 +26,31 @@ internal static class ReleasePublisher
     /// <param name="order">File names to list first, in this load order; the rest follow by name.</param>
     /// <param name="privateKeyPath">The signing key, or null for an unsigned release.</param>
     /// <param name="digest">How each file is digested.</param>
+    /// <param name="bootApp">
+    /// The boot app's assemblies, or null: when given, the folder's <c>.pe</c> files are checked against
+    /// them (<see cref="ReleaseAssemblies"/>), listed first in the load order their references give, and
+    /// the manifest names what the release needs from the boot app.
+    /// </param>
     /// <returns>The manifest written.</returns>
     public static ReleaseManifest Publish(string folder, string channel, string version, string entryPoint, IReadOnlyList<string> order,
-        string? privateKeyPath, DigestKind digest = DigestKind.HmacSha256Chain)
+        string? privateKeyPath, DigestKind digest = DigestKind.HmacSha256Chain, IReadOnlyList<PeAssembly>? bootApp = null)
     {
         if (!Directory.Exists(folder))
         {
             throw new DirectoryNotFoundException($"{folder} is not a folder.");
+        }
+
+        RequiredAssembly[] needs = [];
+        if (bootApp is not null)
+        {
+            if (order.Count > 0)
+            {
+                throw new ArgumentException("--order is not needed with the boot app's assemblies: the load order comes from the references.");
+            }
+
+            ReleaseAssemblies plan = ReleaseAssemblies.Plan(ReleaseAssemblies.Read(folder), bootApp);
+            order = plan.LoadOrder;
+            needs = [.. plan.Needs];
         }
 
         var names = Directory.GetFiles(folder)
@@ -61,7 +79,7 @@ internal static class ReleasePublisher
             return new ReleaseFile(name, stream.Length, digest, Digest(stream, digest));
         }).ToArray();
 
-        ReleaseManifest manifest = ReleaseManifest.Create(channel.Trim('/'), version, entryPoint, files);
+        ReleaseManifest manifest = ReleaseManifest.Create(channel.Trim('/'), version, entryPoint, needs, files);
         byte[] bytes = manifest.ToBytes();
         string signaturePath = Path.Combine(folder, ReleaseManifest.SignatureFileName);
         byte[]? signature = privateKeyPath is null ? null : SigningKey.Sign(bytes, privateKeyPath);
@@ -75,6 +93,40 @@ internal static class ReleasePublisher
         }
 
         return manifest;
+    }
+
+    /// <summary>
+    /// Puts an application's assemblies into a channel folder: those of its build output the boot app
+    /// does not carry are copied in, and the folder's other <c>.pe</c> files (left from an earlier
+    /// release) are deleted.
+    /// </summary>
+    /// <param name="build">The application's build output, such as <c>bin/Release</c>.</param>
+    /// <param name="folder">The channel folder.</param>
+    /// <param name="bootApp">The boot app's assemblies.</param>
+    /// <returns>The files copied and the files deleted.</returns>
+    public static (IReadOnlyList<string> Copied, IReadOnlyList<string> Deleted) CopyFromBuild(string build, string folder,
+        IReadOnlyList<PeAssembly> bootApp)
+    {
+        IReadOnlyList<PeAssembly> selected = ReleaseAssemblies.Select(ReleaseAssemblies.Read(build), bootApp);
+        if (selected.Count == 0)
+        {
+            throw new ArgumentException($"{build} holds no assembly the boot app does not carry already: is it the application's build output?");
+        }
+
+        Directory.CreateDirectory(folder);
+        var deleted = new List<string>();
+        foreach (string stale in Directory.GetFiles(folder, "*.pe").Where(f => !selected.Any(s => s.FileName == Path.GetFileName(f))))
+        {
+            File.Delete(stale);
+            deleted.Add(Path.GetFileName(stale));
+        }
+
+        foreach (PeAssembly assembly in selected)
+        {
+            File.Copy(assembly.Path, Path.Combine(folder, assembly.FileName), overwrite: true);
+        }
+
+        return (selected.Select(a => a.FileName).ToArray(), deleted);
     }
 
     /// <summary>A file's digest of the given kind, read in chunks.</summary>

@@ -57,6 +57,11 @@ namespace TftpNano.Boot
             for (int i = 0; i < names.Length; i++)
             {
                 images[i] = ReadWhole(ReleaseStore.PathOf(folder, names[i]));
+                if (HasNativeMethods(images[i]))
+                {
+                    throw new InvalidOperationException(names[i] + " has native methods, which the firmware binds only for the "
+                        + "assemblies deployed with the boot app: it must be part of the boot app, not of a release.");
+                }
             }
 
             Thread.Sleep(LoadPauseMs);
@@ -86,6 +91,17 @@ namespace TftpNano.Boot
             entry.Invoke(null, null);
         }
 #pragma warning restore IL2026, IL2075
+
+        // The header's checksum of native method signatures (offset 20 of nanoFramework's
+        // CLR_RECORD_ASSEMBLY) is 0 for an assembly without native methods. The firmware binds native
+        // methods when it loads its deployment at start, and Assembly.Load(byte[]) links without them
+        // (nf-interpreter, corlib_native_System_Reflection_Assembly.cpp), so their first call would
+        // throw NotSupportedException in the middle of the application.
+        private static bool HasNativeMethods(byte[] image)
+        {
+            return image.Length >= 24 && image[0] == (byte)'N' && image[1] == (byte)'F' && image[2] == (byte)'M' && image[3] == (byte)'R'
+                && (image[20] | image[21] | image[22] | image[23]) != 0;
+        }
 
         private static string[] AssemblyFiles(ReleaseManifest manifest)
         {

@@ -82,7 +82,7 @@ internal sealed class ServedChannel : IDisposable
             File.WriteAllBytes(Path.Combine(Folder, name), content);
         }
 
-        ReleasePublisher.Publish(Folder, Name, version, entry, ["Blinky.pe"], PrivateKeyPath);
+        ReleasePublisher.Publish(Folder, Name, version, entry, [], PrivateKeyPath, bootApp: ReleaseAssemblies.Read(VirtualDevice.BootAppFolder));
     }
 
     public void Dispose()

@@ -18,6 +18,7 @@ internal sealed class DeviceBuild
         "tests/DeviceApps/Blinky/Blinky.nfproj",
         "tests/DeviceApps/Provisioner/Provisioner.nfproj",
         "tests/DeviceApps/Inspector/Inspector.nfproj",
+        "samples/Heartbeat/Heartbeat.nfproj",
         "bench/DeviceCosts/DeviceCosts.nfproj",
     ];
 
@@ -82,7 +83,7 @@ internal sealed class DeviceBuild
     // The sources as a fresh clone has them: no build output of either tool chain.
     private static void CopySources(string from, string to)
     {
-        foreach (string top in new[] { "src", "tests", "bench" })
+        foreach (string top in new[] { "src", "tests", "samples", "bench" })
         {
             CopyFolder(Path.Combine(from, top), Path.Combine(to, top));
         }

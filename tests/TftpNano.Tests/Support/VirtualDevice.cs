@@ -10,6 +10,9 @@ internal sealed record DeviceRun(int ExitCode, string Console, string Interprete
     /// <summary>nf-run's status when <c>--kill-at-il</c> cut the power.</summary>
     public const int PowerCut = 137;
 
+    /// <summary>nf-run's status when its time ran out.</summary>
+    public const int TimedOut = 124;
+
     /// <summary>The IL instructions the interpreter executed, from its closing line.</summary>
     public long IlExecuted
     {
@@ -63,6 +66,9 @@ internal sealed class VirtualDevice
 
     /// <summary>The folder holding the built test application's <c>.pe</c>.</summary>
     public static string AppFolder => Build.OutputFolder("tests/DeviceApps/Blinky/Blinky.nfproj");
+
+    /// <summary>The boot app's build output: its <c>.pe</c> and every assembly it carries.</summary>
+    public static string BootAppFolder => Build.OutputFolder(BootApp);
 
     /// <summary>A copy of this device's images, to replay a boot from the same state.</summary>
     public VirtualDevice Clone(string folder)
@@ -126,13 +132,19 @@ internal sealed class VirtualDevice
     /// <summary>Boots the boot app until the device goes idle (the release started, or nothing to start).</summary>
     public DeviceRun Boot() => Run(Path.Combine(Build.OutputFolder(BootApp), "TftpNano.Device.pe"), null);
 
+    /// <summary>
+    /// Boots the boot app and lets the device run for a time, for a release whose threads never end;
+    /// the run then ends with <see cref="DeviceRun.TimedOut"/>.
+    /// </summary>
+    public DeviceRun BootAndRun(int seconds) => Run(Path.Combine(Build.OutputFolder(BootApp), "TftpNano.Device.pe"), null, seconds);
+
     /// <summary>Boots, and cuts the power just before IL instruction <paramref name="instruction"/>.</summary>
     public DeviceRun BootAndCutPower(long instruction) =>
         Run(Path.Combine(Build.OutputFolder(BootApp), "TftpNano.Device.pe"), instruction);
 
-    private DeviceRun Run(string app, long? killAtIl)
+    private DeviceRun Run(string app, long? killAtIl, int seconds = 110)
     {
-        var arguments = new List<string> { "--timeout", "110", "--heap", Heap, "--flash", Flash, "--sd", SdCard };
+        var arguments = new List<string> { "--timeout", seconds.ToString(CultureInfo.InvariantCulture), "--heap", Heap, "--flash", Flash, "--sd", SdCard };
         if (FlashSize is not null)
         {
             arguments.AddRange(["--flash-size", FlashSize]);
