@@ -1,12 +1,12 @@
 using System.CommandLine;
-using System.Net.Sockets;
+using System.Globalization;
 using TftpNano.Cli.Net;
 using TftpNano.Transfer;
 
 namespace TftpNano.Cli.Commands;
 
 /// <summary>
-/// <c>tftpnano get</c>: downloads one file.
+/// <c>tftpnano get</c>: downloads files, with curl's conventions where TFTP allows them.
 /// </summary>
 internal static class GetCommand
 {
@@ -16,31 +16,54 @@ internal static class GetCommand
     public static Command Create()
     {
         var defaults = new TftpDownloadSettings();
-        var url = new Argument<string>("url") { Description = "tftp://HOST[:PORT]/PATH" };
+        var urls = new Argument<string[]>("url") { Description = "tftp://HOST[:PORT]/PATH[;mode=octet], one or more.", Arity = ArgumentArity.OneOrMore };
+        urls.Validators.Add(result =>
+        {
+            foreach (string value in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (value.Length > 1 && value[0] == '-')
+                {
+                    result.AddError($"{value} is not an option of get.");
+                }
+            }
+        });
         var output = new Option<string?>("--output", "-o")
         {
-            Description = "Where to write the file; '-' for standard output. Default: the remote file's name here.",
+            Description = "Where to write: a file, a folder (ending in '/' or existing) to write into, or '-' for standard output. "
+                + "Default: the remote file's name here.",
         };
-        var blockSize = new Option<int>("--blksize") { Description = "Block size to ask for (8-65464).", DefaultValueFactory = _ => defaults.BlockSize };
-        var windowSize = new Option<int>("--windowsize") { Description = "Blocks per ACK to ask for (1-65535).", DefaultValueFactory = _ => HostWindowSize };
-        var timeout = new Option<int>("--timeout-ms")
+        var blockSize = Ranged(new Option<int>("--blksize") { Description = "Block size to ask for (8-65464).", DefaultValueFactory = _ => defaults.BlockSize }, 8, 65464);
+        var windowSize = Ranged(new Option<int>("--windowsize") { Description = "Blocks per ACK to ask for (1-65535).", DefaultValueFactory = _ => HostWindowSize }, 1, 65535);
+        var timeout = Ranged(new Option<int>("--timeout-ms")
         {
-            Description = "Retransmission timeout until the first round trip is measured; it adapts after that.",
+            Description = "Retransmission timeout until the first round trip is measured (10-60000); it adapts after that.",
             DefaultValueFactory = _ => defaults.InitialTimeoutMs,
-        };
-        var retries = new Option<int>("--retries") { Description = "Timeouts in a row before giving up.", DefaultValueFactory = _ => defaults.MaxRetries };
+        }, 10, 60000);
+        var retries = Ranged(new Option<int>("--retries") { Description = "Timeouts in a row before giving up (1-100).", DefaultValueFactory = _ => defaults.MaxRetries }, 1, 100);
         var noOptions = new Option<bool>("--no-options") { Description = "Send a plain RFC 1350 request: 512-byte blocks, one per ACK." };
-        var stats = new Option<bool>("--stats") { Description = "Print the transfer's counters on standard error when it succeeds." };
+        var stats = new Option<bool>("--stats") { Description = "Print each transfer's counters on standard error when it succeeds." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing but errors: no progress, no summary." };
+        var noProgress = new Option<bool>("--no-progress") { Description = "No progress line (the summary stays)." };
+        var maxTime = Ranged(new Option<int?>("--max-time") { Description = "Seconds the whole command may take; then it stops, tells the server and exits 28." }, 1, 86400);
+        var maxFileSize = Ranged(new Option<long?>("--max-filesize") { Description = "Bytes a file may have; a larger one is stopped, told to the server, and exits 63." }, 0, long.MaxValue);
 
-        var command = new Command("get", "Download a file from a TFTP server.")
+        var command = new Command("get", "Download files from a TFTP server.")
         {
-            url, output, blockSize, windowSize, timeout, retries, noOptions, stats,
+            urls, output, blockSize, windowSize, timeout, retries, noOptions, stats, quiet, noProgress, maxTime, maxFileSize,
         };
         command.SetAction(parse =>
         {
+            int? seconds = parse.GetValue(maxTime);
+            using var stopping = new Stopping(seconds is int s ? TimeSpan.FromSeconds(s) : null);
             return CliErrors.Run(() =>
             {
-                TftpUrl address = TftpUrl.Parse(parse.GetValue(url)!);
+                string[] addresses = parse.GetValue(urls)!;
+                string? destination = parse.GetValue(output);
+                if (destination == "-" && addresses.Length > 1)
+                {
+                    throw new ArgumentException("-o - takes one URL: standard output cannot hold several files apart.");
+                }
+
                 var settings = new TftpDownloadSettings
                 {
                     UseOptions = !parse.GetValue(noOptions),
@@ -49,33 +72,85 @@ internal static class GetCommand
                     InitialTimeoutMs = parse.GetValue(timeout),
                     MaxRetries = parse.GetValue(retries),
                 };
-                string? target = parse.GetValue(output) ?? DefaultOutput(address.Path);
-                using var cancel = new CancellationTokenSource();
-                ConsoleCancelEventHandler onCancel = (_, e) =>
+                bool silent = parse.GetValue(quiet);
+                foreach (string text in addresses)
                 {
-                    e.Cancel = true;
-                    cancel.Cancel();
-                };
-                Console.CancelKeyPress += onCancel;
-                try
-                {
-                    DownloadResult result = FileDownloader.Download(address.Resolve(), address.Path, target == "-" ? null : target,
-                        settings, cancel.Token);
+                    TftpUrl address = TftpUrl.Parse(text);
+                    string? target = Target(destination, address.Path, addresses.Length > 1);
+                    ProgressBar? bar = ProgressBar.ForTerminal(silent || parse.GetValue(noProgress));
+                    DownloadResult result = FileDownloader.Download(address.Resolve(), address.Path, target, settings, bar,
+                        parse.GetValue(maxFileSize), stopping.Token);
+                    string summary = Summary(target, result);
+                    if (bar is not null)
+                    {
+                        bar.Finish(silent ? null : summary);
+                    }
+                    else if (!silent && !Console.IsErrorRedirected)
+                    {
+                        Console.Error.WriteLine(summary);
+                    }
+
                     if (parse.GetValue(stats))
                     {
                         Console.Error.WriteLine("stats " + result.Describe());
                     }
                 }
-                finally
-                {
-                    Console.CancelKeyPress -= onCancel;
-                }
-            });
+            }, stopping);
         });
         return command;
     }
 
-    private static string DefaultOutput(string remotePath)
+    // An option whose value must lie in a range, refused at parse time by its flag's name.
+    private static Option<T> Ranged<T>(Option<T> option, long min, long max)
+    {
+        option.Validators.Add(result =>
+        {
+            object? value = result.GetValueOrDefault<T>();
+            if (value is not null && (Convert.ToInt64(value, CultureInfo.InvariantCulture) < min || Convert.ToInt64(value, CultureInfo.InvariantCulture) > max))
+            {
+                result.AddError($"{option.Name} must be from {min} to {max}, not {value}.");
+            }
+        });
+        return option;
+    }
+
+    // "saved F, N MiB in T s, R MiB/s", curl's summary in one line.
+    private static string Summary(string? target, DownloadResult result)
+    {
+        double seconds = Math.Max(result.Elapsed.TotalSeconds, 0.001);
+        string where = target is null ? "wrote standard output" : $"saved {target}";
+        return FormattableString.Invariant($"{where}, {Units.Bytes(result.Bytes)} in {seconds:0.0} s, {Units.Bytes((long)(result.Bytes / seconds))}/s");
+    }
+
+    // The file to write: -o as given, into a folder when it names one, else the remote file's name here.
+    private static string? Target(string? destination, string remotePath, bool several)
+    {
+        if (destination == "-")
+        {
+            return null;
+        }
+
+        if (destination is null)
+        {
+            return RemoteName(remotePath);
+        }
+
+        bool folder = destination.EndsWith('/') || destination.EndsWith(Path.DirectorySeparatorChar) || Directory.Exists(destination);
+        if (several && !folder)
+        {
+            throw new ArgumentException($"-o {destination} must be a folder (end it with '/') for several URLs.");
+        }
+
+        if (folder)
+        {
+            Directory.CreateDirectory(destination);
+            return Path.Combine(destination, RemoteName(remotePath));
+        }
+
+        return destination;
+    }
+
+    private static string RemoteName(string remotePath)
     {
         string name = Path.GetFileName(remotePath.Replace('\\', '/').TrimEnd('/'));
         if (name.Length == 0 || name == "." || name == "..")

@@ -19,8 +19,15 @@ internal static class StatusCommand
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            // The same recovery a boot performs, so the answer is what the device would start.
-            var store = new ReleaseStore(new HostStorage(parse.GetValue(root)!));
+            // The same recovery a boot performs, so the answer is what the device would start, on a
+            // storage that refuses every change: looking creates, deletes and rewrites nothing.
+            string folder = parse.GetValue(root)!;
+            if (!Directory.Exists(folder))
+            {
+                throw new ArgumentException($"--root {folder}: there is no such folder.");
+            }
+
+            var store = new ReleaseStore(new ReadOnlyStorage(new HostStorage(folder)));
             store.Recover();
             ReleaseManifest? active = store.ActiveManifest;
             if (active is null)

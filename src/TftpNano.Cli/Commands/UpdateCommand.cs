@@ -30,7 +30,7 @@ internal static class UpdateCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             string? keyPath = parse.GetValue(key);
-            UpdateSettings settings = UpdateRunner.Settings(TftpUrl.Parse(parse.GetValue(channel)!),
+            UpdateSettings settings = UpdateRunner.Settings(TftpUrl.ParseChannel(parse.GetValue(channel)!),
                 keyPath is null ? null : SigningKey.ReadPublic(keyPath), parse.GetValue(downgrade), parse.GetValue(trialBoots));
             Action<string>? log = parse.GetValue(verbose) ? message => Console.Error.WriteLine(message) : null;
             (UpdateResult result, bool confirmed) = UpdateRunner.Run(settings, new HostStorage(parse.GetValue(root)!), parse.GetValue(confirm), log);

@@ -10,7 +10,14 @@ namespace TftpNano.Cli.Net;
 /// </summary>
 public sealed class HostUdpTransport : IDatagramTransport, IDisposable
 {
+    // <netinet/in.h> on Linux: IP_RECVERR at SOL_IP, IPV6_RECVERR at SOL_IPV6.
+    private const int SolIp = 0;
+    private const int IpRecvErr = 11;
+    private const int SolIpV6 = 41;
+    private const int IpV6RecvErr = 25;
+
     private readonly Socket _socket;
+    private readonly bool _failWhenRefused;
     private readonly SocketAddress _received;
     private readonly IPEndPoint _endPointFactory;
     private SocketAddress? _lastSenderAddress;
@@ -23,11 +30,25 @@ public sealed class HostUdpTransport : IDatagramTransport, IDisposable
     /// </summary>
     /// <param name="family">The address family of the peer.</param>
     /// <param name="local">The local endpoint to bind, or null for any address and an ephemeral port.</param>
-    public HostUdpTransport(AddressFamily family, IPEndPoint? local = null)
+    /// <param name="failWhenRefused">
+    /// For a client: when the host reports the server's port closed (ICMP port unreachable) before
+    /// anything was received, <see cref="Receive"/> throws <see cref="SocketException"/>
+    /// (<see cref="SocketError.ConnectionRefused"/>) at once instead of waiting for every retry. Linux
+    /// reports that on an unconnected UDP socket only with IP_RECVERR (ip(7)). Once a peer answered, an
+    /// ICMP can only concern a stranger's port this side sent an ERROR to, and is ignored.
+    /// </param>
+    public HostUdpTransport(AddressFamily family, IPEndPoint? local = null, bool failWhenRefused = false)
     {
         _socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
+        _failWhenRefused = failWhenRefused;
         try
         {
+            if (failWhenRefused && OperatingSystem.IsLinux())
+            {
+                bool v6 = family == AddressFamily.InterNetworkV6;
+                _socket.SetRawSocketOption(v6 ? SolIpV6 : SolIp, v6 ? IpV6RecvErr : IpRecvErr, BitConverter.GetBytes(1));
+            }
+
             if (OperatingSystem.IsWindows())
             {
                 // SIO_UDP_CONNRESET off: otherwise an ICMP port-unreachable fails the next receive.
@@ -87,7 +108,8 @@ public sealed class HostUdpTransport : IDatagramTransport, IDisposable
                 // The datagram was longer than the buffer: report a full buffer, as nanoFramework does.
                 length = buffer.Length;
             }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset
+                || (e.SocketErrorCode == SocketError.ConnectionRefused && !(_failWhenRefused && _lastSender is null)))
             {
                 continue;
             }
@@ -119,5 +141,5 @@ public sealed class HostUdpTransportFactory : IDatagramTransportFactory
     public static readonly HostUdpTransportFactory Instance = new();
 
     /// <inheritdoc/>
-    public IDatagramTransport Open(AddressFamily addressFamily) => new HostUdpTransport(addressFamily);
+    public IDatagramTransport Open(AddressFamily addressFamily) => new HostUdpTransport(addressFamily, failWhenRefused: true);
 }

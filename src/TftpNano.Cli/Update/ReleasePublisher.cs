@@ -62,7 +62,7 @@ internal static class ReleasePublisher
         {
             if (!names.Contains(name, StringComparer.Ordinal))
             {
-                throw new FileNotFoundException($"--order names {name}, which is not in {folder}.");
+                throw new ArgumentException($"--order names {name}, which is not in {folder}.");
             }
         }
 
@@ -79,7 +79,17 @@ internal static class ReleasePublisher
             return new ReleaseFile(name, stream.Length, digest, Digest(stream, digest));
         }).ToArray();
 
-        ReleaseManifest manifest = ReleaseManifest.Create(channel.Trim('/'), version, entryPoint, needs, files);
+        ReleaseManifest manifest;
+        try
+        {
+            manifest = ReleaseManifest.Create(channel.Trim('/'), version, entryPoint, needs, files);
+        }
+        catch (UpdateException e)
+        {
+            // A version, entry point or name the owner gave: a usage error here, not a refused update.
+            throw new ArgumentException(e.Message, e);
+        }
+
         byte[] bytes = manifest.ToBytes();
         string signaturePath = Path.Combine(folder, ReleaseManifest.SignatureFileName);
         byte[]? signature = privateKeyPath is null ? null : SigningKey.Sign(bytes, privateKeyPath);

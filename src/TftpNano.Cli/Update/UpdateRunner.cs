@@ -62,7 +62,7 @@ internal static class UpdateRunner
     public static UpdateSettings Settings(TftpUrl channel, RsaPublicKey? key, bool allowDowngrade, int trialBoots) => new()
     {
         Server = channel.Resolve(),
-        Channel = channel.Path,
+        Channel = channel.Path.Trim('/'),
         PublicKey = key,
         AllowDowngrade = allowDowngrade,
         MaxTrialBoots = trialBoots,

@@ -56,7 +56,7 @@ public sealed class GetCommandTests : IDisposable
         using var server = new EmbeddedServer();
         ProcessResult result = Tftpnano(_output, "get", $"tftp://127.0.0.1:{server.EndPoint.Port}/absent.bin");
 
-        Assert.Equal(3, result.ExitCode);
+        Assert.Equal(68, result.ExitCode);
         string line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("TFTP error 1 (file not found)", line);
         Assert.Empty(Directory.GetFileSystemEntries(_output));

@@ -36,7 +36,7 @@ public sealed class UpdateCommandTests : IDisposable
         Assert.StartsWith("tftpnano-manifest 1\nchannel fw/stable\nversion 1.0\nentry Blinky.Program.Main\nfile Drivers.pe 9000 hmac-sha256-4k:",
             File.ReadAllText(Path.Combine(_lab.Channel, "manifest")));
 
-        string root = Path.Combine(_lab.WorkspaceRoot, "card");
+        string root = Directory.CreateDirectory(Path.Combine(_lab.WorkspaceRoot, "card")).FullName;
         ProcessResult empty = Tftpnano("status", "--root", root);
         Assert.Equal((8, "version none"), (empty.ExitCode, empty.StandardOutput.Trim()));
 
