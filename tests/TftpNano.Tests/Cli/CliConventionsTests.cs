@@ -285,6 +285,21 @@ public sealed class CliConventionsTests : IDisposable
         Assert.Matches(@"^saved img\.bin, 1\.9 MiB in \d+\.\d s, ", drawn[^1]);
     }
 
+    [Fact]
+    public void TheReadmesExitCodeTableIsTheToolsOwn()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+        string table = readme[readme.IndexOf("Exit codes, for every command", StringComparison.Ordinal)..];
+        table = table[..table.IndexOf("\n\n", table.IndexOf("| --- |", StringComparison.Ordinal), StringComparison.Ordinal)];
+        int[] documented = System.Text.RegularExpressions.Regex.Matches(table, @"^\| (\d+) \|", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+        int[] constants = typeof(TftpNano.Cli.Commands.CliErrors).GetFields()
+            .Where(f => f.IsLiteral && f.FieldType == typeof(int)).Select(f => (int)f.GetRawConstantValue()!).ToArray();
+        int[] serverErrors = Enum.GetValues<TftpErrorCode>().Select(TftpNano.Cli.Commands.CliErrors.ForServerError).ToArray();
+        Assert.Equal(constants.Concat(serverErrors).Append(1).Distinct().Order(), documented.Order());
+    }
+
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
 
     // The server records a transfer when its thread ends, which may be a moment after the client exits.
