@@ -11,6 +11,7 @@ var root = new RootCommand("TftpNano host tool: fetch files over TFTP, serve a f
     ManifestCommand.Create(),
     UpdateCommand.Create(),
     StatusCommand.Create(),
+    CheckConfigCommand.Create(),
 };
 
 // A mistake on the command line is one line and a hint on standard error, and exit 2: the help goes to

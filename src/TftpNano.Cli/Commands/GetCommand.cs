@@ -45,11 +45,12 @@ internal static class GetCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing but errors: no progress, no summary." };
         var noProgress = new Option<bool>("--no-progress") { Description = "No progress line (the summary stays)." };
         var maxTime = Ranged(new Option<int?>("--max-time") { Description = "Seconds the whole command may take; then it stops, tells the server and exits 28." }, 1, 86400);
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with each download's counters on standard output, and nothing else." };
         var maxFileSize = Ranged(new Option<long?>("--max-filesize") { Description = "Bytes a file may have; a larger one is stopped, told to the server, and exits 63." }, 0, long.MaxValue);
 
         var command = new Command("get", "Download files from a TFTP server.")
         {
-            urls, output, blockSize, windowSize, timeout, retries, noOptions, stats, quiet, noProgress, maxTime, maxFileSize,
+            urls, output, blockSize, windowSize, timeout, retries, noOptions, stats, quiet, noProgress, maxTime, maxFileSize, json,
         };
         command.SetAction(parse =>
         {
@@ -64,6 +65,12 @@ internal static class GetCommand
                     throw new ArgumentException("-o - takes one URL: standard output cannot hold several files apart.");
                 }
 
+                bool asJson = parse.GetValue(json);
+                if (destination == "-" && asJson)
+                {
+                    throw new ArgumentException("--json prints on standard output, which -o - gives to the file.");
+                }
+
                 var settings = new TftpDownloadSettings
                 {
                     UseOptions = !parse.GetValue(noOptions),
@@ -72,7 +79,8 @@ internal static class GetCommand
                     InitialTimeoutMs = parse.GetValue(timeout),
                     MaxRetries = parse.GetValue(retries),
                 };
-                bool silent = parse.GetValue(quiet);
+                bool silent = parse.GetValue(quiet) || asJson;
+                var downloads = new List<DownloadJson>();
                 foreach (string text in addresses)
                 {
                     TftpUrl address = TftpUrl.Parse(text);
@@ -94,6 +102,13 @@ internal static class GetCommand
                     {
                         Console.Error.WriteLine("stats " + result.Describe());
                     }
+
+                    downloads.Add(DownloadJson.From(text, target, result));
+                }
+
+                if (asJson)
+                {
+                    JsonOutput.Print(new GetJson(downloads), JsonOutput.Default.GetJson);
                 }
             }, stopping);
         });

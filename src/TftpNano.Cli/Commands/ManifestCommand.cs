@@ -46,30 +46,33 @@ internal static class ManifestCommand
             DefaultValueFactory = _ => ReleasePublisher.HmacChainName,
         };
         digest.AcceptOnlyFromAmong(ReleasePublisher.HmacChainName, ReleasePublisher.Sha256Name);
-        var command = new Command("manifest", "Write DIR/manifest (and DIR/manifest.sig) for the files in DIR.")
+        var unsigned = new Option<bool>("--unsigned") { Description = "Publish without a signature even where a signed release was: devices with a key will refuse it." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Check and describe the release; change nothing." };
+        var command = new Command("manifest", "Publish the files in DIR as a release: write DIR/manifest (and DIR/manifest.sig), replacing DIR at once.")
         {
-            folder, channel, version, entry, sign, order, digest, bootApp, from,
+            folder, channel, version, entry, sign, order, digest, bootApp, from, unsigned, dryRun,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             string dir = parse.GetValue(folder)!;
             IReadOnlyList<PeAssembly>? carried = parse.GetValue(bootApp) is { } bootFolder ? ReleaseAssemblies.Read(bootFolder) : null;
-            if (parse.GetValue(from) is { } build)
+            string? build = parse.GetValue(from);
+            if (build is not null && carried is null)
             {
-                if (carried is null)
-                {
-                    throw new ArgumentException("--from needs --boot-app, to know which assemblies the boot app already carries.");
-                }
-
-                (IReadOnlyList<string> copied, IReadOnlyList<string> deleted) = ReleasePublisher.CopyFromBuild(build, dir, carried);
-                Console.WriteLine($"copied {string.Join(", ", copied)}" + (deleted.Count > 0 ? $"; deleted {string.Join(", ", deleted)}" : string.Empty));
+                throw new ArgumentException("--from needs --boot-app, to know which assemblies the boot app already carries.");
             }
 
+            bool dry = parse.GetValue(dryRun);
             ReleaseManifest manifest = ReleasePublisher.Publish(dir, parse.GetValue(channel)!, parse.GetValue(version)!, parse.GetValue(entry)!,
                 parse.GetValue(order) ?? [], parse.GetValue(sign),
-                parse.GetValue(digest) == ReleasePublisher.Sha256Name ? DigestKind.Sha256 : DigestKind.HmacSha256Chain, carried);
-            Console.WriteLine($"release {manifest.Version}: {manifest.Files.Length} files, {Units.Bytes(manifest.TotalSize())}, "
-                + (parse.GetValue(sign) is null ? "unsigned" : "signed"));
+                parse.GetValue(digest) == ReleasePublisher.Sha256Name ? DigestKind.Sha256 : DigestKind.HmacSha256Chain, carried, build,
+                allowUnsigned: parse.GetValue(unsigned), dryRun: dry, report: Console.WriteLine);
+            Console.WriteLine($"{(dry ? "would publish " : string.Empty)}release {manifest.Version}: {manifest.Files.Length} files, "
+                + $"{Units.Bytes(manifest.TotalSize())}, " + (parse.GetValue(sign) is null ? "unsigned" : "signed"));
+            if (dry)
+            {
+                Console.Write(System.Text.Encoding.ASCII.GetString(manifest.ToBytes()));
+            }
         }));
         return command;
     }

@@ -13,9 +13,10 @@ internal static class StatusCommand
     {
         var root = new Option<string>("--root") { Description = "The folder standing in for the device's SD card.", Required = true };
         var verify = new Option<bool>("--verify") { Description = "Re-read every file of the active release and check it against its manifest." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object on standard output instead of lines." };
         var command = new Command("status", "Show the installed release; exit code 0 only when it is complete (and, with --verify, intact).")
         {
-            root, verify,
+            root, verify, json,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -30,32 +31,48 @@ internal static class StatusCommand
             var store = new ReleaseStore(new ReadOnlyStorage(new HostStorage(folder)));
             store.Recover();
             ReleaseManifest? active = store.ActiveManifest;
-            if (active is null)
-            {
-                Console.WriteLine("version none");
-                return CliErrors.NotIntact;
-            }
-
             InstallState state = store.State;
-            Console.WriteLine($"version {active.Version}");
-            Console.WriteLine(state.Confirmed ? "confirmed" : $"on trial: started {state.Boots} times without confirmation");
-            Console.WriteLine($"previous {store.PreviousVersion() ?? "none"}");
-            Console.WriteLine($"entry {active.EntryType}.{active.EntryMethod}");
-            Console.WriteLine($"files {active.Files.Length} ({Units.Bytes(active.TotalSize())})");
-            if (state.Rejected is not null)
+            bool verifying = parse.GetValue(verify) && active is not null;
+            string? problem = verifying ? store.VerifyActive() : null;
+            StatusJson status = new(active?.Version.ToString(), active is not null && state.Confirmed, active is null ? 0 : state.Boots,
+                store.PreviousVersion(), active is null ? null : $"{active.EntryType}.{active.EntryMethod}", active?.Files.Length ?? 0,
+                active?.TotalSize() ?? 0, state.Rejected, verifying ? problem is null : null, problem);
+
+            if (parse.GetValue(json))
             {
-                Console.WriteLine($"rejected {state.Rejected}");
+                JsonOutput.Print(status, JsonOutput.Default.StatusJson);
+            }
+            else
+            {
+                Print(status);
             }
 
-            if (parse.GetValue(verify))
-            {
-                string? problem = store.VerifyActive();
-                Console.WriteLine(problem is null ? "verified: every file matches its manifest entry" : $"damaged: {problem}");
-                return problem is null ? CliErrors.Ok : CliErrors.NotIntact;
-            }
-
-            return CliErrors.Ok;
+            return active is null || problem is not null ? CliErrors.NotIntact : CliErrors.Ok;
         }));
         return command;
+    }
+
+    private static void Print(StatusJson status)
+    {
+        if (status.Version is null)
+        {
+            Console.WriteLine("version none");
+            return;
+        }
+
+        Console.WriteLine($"version {status.Version}");
+        Console.WriteLine(status.Confirmed ? "confirmed" : $"on trial: started {status.Boots} times without confirmation");
+        Console.WriteLine($"previous {status.Previous ?? "none"}");
+        Console.WriteLine($"entry {status.Entry}");
+        Console.WriteLine($"files {status.Files} ({Units.Bytes(status.Bytes)})");
+        if (status.Rejected is not null)
+        {
+            Console.WriteLine($"rejected {status.Rejected}");
+        }
+
+        if (status.Verified is bool verified)
+        {
+            Console.WriteLine(verified ? "verified: every file matches its manifest entry" : $"damaged: {status.Problem}");
+        }
     }
 }

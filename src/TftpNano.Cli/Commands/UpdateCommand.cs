@@ -23,9 +23,10 @@ internal static class UpdateCommand
             DefaultValueFactory = _ => UpdateSettings.DefaultMaxTrialBoots,
         };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print each step on standard error." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with the outcome on standard output instead of lines." };
         var command = new Command("update", "Run the device's updater once (one boot) against a local folder.")
         {
-            channel, root, key, confirm, downgrade, trialBoots, verbose,
+            channel, root, key, confirm, downgrade, trialBoots, verbose, json,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -34,9 +35,16 @@ internal static class UpdateCommand
                 keyPath is null ? null : SigningKey.ReadPublic(keyPath), parse.GetValue(downgrade), parse.GetValue(trialBoots));
             Action<string>? log = parse.GetValue(verbose) ? message => Console.Error.WriteLine(message) : null;
             (UpdateResult result, bool confirmed) = UpdateRunner.Run(settings, new HostStorage(parse.GetValue(root)!), parse.GetValue(confirm), log);
-            foreach (string line in UpdateRunner.Describe(result, confirmed))
+            if (parse.GetValue(json))
             {
-                Console.WriteLine(line);
+                JsonOutput.Print(UpdateJson.From(result, confirmed), JsonOutput.Default.UpdateJson);
+            }
+            else
+            {
+                foreach (string line in UpdateRunner.Describe(result, confirmed))
+                {
+                    Console.WriteLine(line);
+                }
             }
 
             if (result.Outcome == UpdateOutcome.Refused)

@@ -7,7 +7,7 @@ namespace TftpNano.Cli.Update;
 /// <summary>
 /// Writes the manifest (and its signature) for a folder of release files.
 /// </summary>
-internal static class ReleasePublisher
+internal static partial class ReleasePublisher
 {
     /// <summary>The <c>--digest</c> name of <see cref="DigestKind.HmacSha256Chain"/>.</summary>
     public const string HmacChainName = "hmac-sha256-4k";
@@ -16,8 +16,9 @@ internal static class ReleasePublisher
     public const string Sha256Name = "sha256";
 
     /// <summary>
-    /// Describes the files in <paramref name="folder"/> and writes <c>manifest</c> and, when a key is
-    /// given, <c>manifest.sig</c> beside them.
+    /// Publishes a release: describes the files of the channel folder and writes <c>manifest</c> and,
+    /// when a key is given, <c>manifest.sig</c> beside them, all in a new folder that then takes the
+    /// channel folder's place at once, so that a device never fetches a half-written release.
     /// </summary>
     /// <param name="folder">The channel folder on the server.</param>
     /// <param name="channel">Its name as devices ask for it (<c>fw/stable</c>; <c>/</c> or empty for the server's root).</param>
@@ -31,15 +32,104 @@ internal static class ReleasePublisher
     /// them (<see cref="ReleaseAssemblies"/>), listed first in the load order their references give, and
     /// the manifest names what the release needs from the boot app.
     /// </param>
-    /// <returns>The manifest written.</returns>
+    /// <param name="build">An application's build output whose assemblies the release ships (<see cref="CopyFromBuild"/>), or null.</param>
+    /// <param name="allowUnsigned">False to refuse replacing a signed release with an unsigned one.</param>
+    /// <param name="dryRun">True to check and describe the release without changing the channel folder.</param>
+    /// <param name="report">Receives what was copied and deleted, or null.</param>
+    /// <returns>The manifest written (or, on a dry run, that would be).</returns>
     public static ReleaseManifest Publish(string folder, string channel, string version, string entryPoint, IReadOnlyList<string> order,
-        string? privateKeyPath, DigestKind digest = DigestKind.HmacSha256Chain, IReadOnlyList<PeAssembly>? bootApp = null)
+        string? privateKeyPath, DigestKind digest = DigestKind.HmacSha256Chain, IReadOnlyList<PeAssembly>? bootApp = null,
+        string? build = null, bool allowUnsigned = true, bool dryRun = false, Action<string>? report = null)
     {
         if (!Directory.Exists(folder))
         {
             throw new DirectoryNotFoundException($"{folder} is not a folder.");
         }
 
+        if (privateKeyPath is null && !allowUnsigned && File.Exists(Path.Combine(folder, ReleaseManifest.SignatureFileName)))
+        {
+            throw new ArgumentException($"{folder} holds a signed release, and devices with a key refuse an unsigned one: "
+                + "give --sign KEY, or --unsigned if an unsigned release is what you mean.");
+        }
+
+        foreach (string name in order)
+        {
+            if (!File.Exists(Path.Combine(folder, name)))
+            {
+                throw new ArgumentException($"--order names {name}, which is not in {folder}.");
+            }
+        }
+
+        string full = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
+        string staging = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.publishing-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(staging);
+        try
+        {
+            CopyTree(full, staging);
+
+            if (build is not null)
+            {
+                (IReadOnlyList<string> copied, IReadOnlyList<string> deleted) = CopyFromBuild(build, staging,
+                    bootApp ?? throw new ArgumentException("Publishing from a build output needs the boot app's assemblies."));
+                report?.Invoke($"copied {string.Join(", ", copied)}" + (deleted.Count > 0 ? $"; deleted {string.Join(", ", deleted)}" : string.Empty));
+            }
+
+            ReleaseManifest manifest = WriteManifest(staging, channel, version, entryPoint, order, privateKeyPath, digest, bootApp);
+            if (!dryRun)
+            {
+                Swap(staging, full);
+            }
+
+            return manifest;
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    // The new folder takes the old one's place: on Linux in one step (renameat2 with RENAME_EXCHANGE
+    // swaps two paths atomically, so a request finds the old release or the new one); elsewhere in two,
+    // between which a request finds no channel and the device simply tries again at its next boot.
+    private static void Swap(string staging, string folder)
+    {
+        if (OperatingSystem.IsLinux() && RenameAt2(AtCurrentDirectory, staging, AtCurrentDirectory, folder, RenameExchange) == 0)
+        {
+            return;
+        }
+
+        string old = staging + ".old";
+        Directory.Move(folder, old);
+        Directory.Move(staging, folder);
+        Directory.Move(old, staging);
+    }
+
+    // <fcntl.h> and <stdio.h> on Linux.
+    private const int AtCurrentDirectory = -100;
+    private const uint RenameExchange = 2;
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true,
+        StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
+    private static partial int RenameAt2(int oldDirectory, string oldPath, int newDirectory, string newPath, uint flags);
+
+    // Everything the channel folder holds, channels below it included, so that the swap keeps them.
+    private static void CopyTree(string from, string to)
+    {
+        foreach (string file in Directory.GetFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (string folder in Directory.GetDirectories(from))
+        {
+            CopyTree(folder, Directory.CreateDirectory(Path.Combine(to, Path.GetFileName(folder))).FullName);
+        }
+    }
+
+    // Describes the files of a folder and writes its manifest and signature there.
+    private static ReleaseManifest WriteManifest(string folder, string channel, string version, string entryPoint, IReadOnlyList<string> order,
+        string? privateKeyPath, DigestKind digest, IReadOnlyList<PeAssembly>? bootApp)
+    {
         RequiredAssembly[] needs = [];
         if (bootApp is not null)
         {
@@ -58,13 +148,6 @@ internal static class ReleasePublisher
             .Select(name => name!)
             .Where(name => name != ReleaseManifest.FileName && name != ReleaseManifest.SignatureFileName && !name.StartsWith('.'))
             .ToList();
-        foreach (string name in order)
-        {
-            if (!names.Contains(name, StringComparer.Ordinal))
-            {
-                throw new ArgumentException($"--order names {name}, which is not in {folder}.");
-            }
-        }
 
         IEnumerable<string> ordered = order.Concat(names.Where(n => !order.Contains(n)).Order(StringComparer.Ordinal));
         ReleaseFile[] files = ordered.Select(name =>

@@ -300,6 +300,87 @@ public sealed class CliConventionsTests : IDisposable
         Assert.Equal(constants.Concat(serverErrors).Append(1).Distinct().Order(), documented.Order());
     }
 
+    [Fact]
+    public void JsonIsOneObjectOnStandardOutputWithStableNames()
+    {
+        using var server = new EmbeddedServer();
+        server.AddFile("App.pe", 3000, seed: 15);
+        server.AddFile("data.bin", 10_000, seed: 16);
+        string url = $"tftp://127.0.0.1:{server.EndPoint.Port}";
+        TftpNano.Cli.Update.ReleasePublisher.Publish(server.Folder, "/", "2.1", "App.Program.Main", [], privateKeyPath: null);
+        string card = _workspace.Folder("card");
+
+        ProcessResult get = Tftpnano("get", $"{url}/data.bin", "--json");
+        ProcessResult update = Tftpnano("update", $"{url}/", "--root", card, "--json");
+        ProcessResult status = Tftpnano("status", "--root", card, "--json", "--verify");
+
+        Assert.Equal((0, 0, 0), (get.ExitCode, update.ExitCode, status.ExitCode));
+        using var getJson = System.Text.Json.JsonDocument.Parse(Assert.Single(Lines(get.StandardOutput)));
+        System.Text.Json.JsonElement download = Assert.Single(getJson.RootElement.GetProperty("downloads").EnumerateArray());
+        Assert.Equal(10_000, download.GetProperty("bytes").GetInt64());
+        Assert.Equal("data.bin", download.GetProperty("file").GetString());
+        Assert.True(download.GetProperty("packets_received").GetInt64() > 0);
+        using var updateJson = System.Text.Json.JsonDocument.Parse(Assert.Single(Lines(update.StandardOutput)));
+        Assert.Equal("installed", updateJson.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal("2.1", updateJson.RootElement.GetProperty("active_version").GetString());
+        Assert.Equal(2, updateJson.RootElement.GetProperty("files_fetched").GetInt32());
+        using var statusJson = System.Text.Json.JsonDocument.Parse(Assert.Single(Lines(status.StandardOutput)));
+        Assert.Equal("2.1", statusJson.RootElement.GetProperty("version").GetString());
+        Assert.False(statusJson.RootElement.GetProperty("confirmed").GetBoolean());
+        Assert.True(statusJson.RootElement.GetProperty("verified").GetBoolean());
+    }
+
+    [Fact]
+    public void CheckConfigReportsEveryProblemWithItsLineAsTheDeviceWould()
+    {
+        string shipped = Path.Combine(RepositoryPaths.Root, "boards", "m5stack-core2", "tftpnano.conf");
+        string broken = Path.Combine(_output, "broken.conf");
+        File.WriteAllText(broken, "server=010.0.0.1\nblksize=9000\npublickey=none\n");
+        string good = Path.Combine(_output, "good.conf");
+        File.WriteAllText(good, "server=10.0.0.1\nchannel=fw/stable\nstorage=sd-mmc\npublickey=none\n");
+
+        ProcessResult asShipped = Tftpnano("check-config", shipped);
+        ProcessResult twoMistakes = Tftpnano("check-config", broken);
+        ProcessResult valid = Tftpnano("check-config", good);
+
+        Assert.Equal((2, 2, 0), (asShipped.ExitCode, twoMistakes.ExitCode, valid.ExitCode));
+        Assert.StartsWith($"{shipped}: Line 11: publickey is empty", Assert.Single(Lines(asShipped.StandardOutput)), StringComparison.Ordinal);
+        Assert.Equal(
+            [$"{broken}: Line 1: server must be an IPv4 address such as 192.168.1.10, not '010.0.0.1'.", $"{broken}: Line 2: blksize must be a whole number from 8 to 1468, not '9000'."],
+            Lines(twoMistakes.StandardOutput));
+        Assert.Equal([$"{good}: valid: server 10.0.0.1:69, channel fw/stable, releases in D:\\tftpnano, UNSIGNED releases accepted"], Lines(valid.StandardOutput));
+    }
+
+    [Fact]
+    public void ManifestRefusesToUnsignASignedChannelDryRunsAndReplacesTheFolderWhole()
+    {
+        string served = _workspace.Folder("served");
+        string channel = Directory.CreateDirectory(Path.Combine(served, "fw")).FullName;
+        string below = Directory.CreateDirectory(Path.Combine(channel, "beta")).FullName;
+        File.WriteAllText(Path.Combine(below, "kept.txt"), "a channel below this one");
+        File.WriteAllText(Path.Combine(channel, "App.pe"), "one");
+        string key = Path.Combine(_workspace.Root, "fleet");
+        Assert.Equal(0, Tftpnano("keygen", "--out", key, "--bits", "2048").ExitCode);
+        Assert.Equal(0, Tftpnano("manifest", channel, "--channel", "fw", "--version", "1.0", "--entry", "App.P.Main", "--sign", key + ".pem").ExitCode);
+        byte[] signedManifest = File.ReadAllBytes(Path.Combine(channel, "manifest"));
+
+        File.WriteAllText(Path.Combine(channel, "App.pe"), "two");
+        ProcessResult unsigned = Tftpnano("manifest", channel, "--channel", "fw", "--version", "1.1", "--entry", "App.P.Main");
+        ProcessResult dry = Tftpnano("manifest", channel, "--channel", "fw", "--version", "1.1", "--entry", "App.P.Main", "--sign", key + ".pem", "--dry-run");
+        ProcessResult meant = Tftpnano("manifest", channel, "--channel", "fw", "--version", "1.1", "--entry", "App.P.Main", "--unsigned");
+
+        Assert.Equal(2, unsigned.ExitCode);
+        Assert.Contains("holds a signed release", unsigned.StandardError);
+        Assert.Equal(0, dry.ExitCode);
+        Assert.Contains("would publish release 1.1", dry.StandardOutput);
+        Assert.Contains("version 1.1", dry.StandardOutput);
+        Assert.Equal(0, meant.ExitCode);
+        Assert.NotEqual(signedManifest, File.ReadAllBytes(Path.Combine(channel, "manifest")));
+        Assert.False(File.Exists(Path.Combine(channel, "manifest.sig")));
+        Assert.Equal("a channel below this one", File.ReadAllText(Path.Combine(channel, "beta", "kept.txt")));
+        Assert.Equal(["fw"], Directory.GetFileSystemEntries(served).Select(Path.GetFileName));
+    }
+
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
 
     // The server records a transfer when its thread ends, which may be a moment after the client exits.
