@@ -56,6 +56,12 @@ public sealed class HostUdpTransport : IDatagramTransport, IDisposable
                 _socket.IOControl(SioUdpConnReset, [0, 0, 0, 0], null);
             }
 
+            if (local is not null && local.Address.Equals(IPAddress.IPv6Any))
+            {
+                // "::" serves IPv4 clients too, as IPv4-mapped addresses: one socket for both stacks.
+                _socket.DualMode = true;
+            }
+
             _socket.Bind(local ?? new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0));
         }
         catch

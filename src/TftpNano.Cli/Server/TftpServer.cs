@@ -185,7 +185,7 @@ public sealed class TftpServer : IDisposable
         IDatagramTransport? socket = null;
         try
         {
-            socket = Settings.OpenTransferSocket(LocalEndPoint.Address);
+            socket = OpenTransferSocket();
             var transfer = new ServerTransfer(this, client, request, _files, socket);
             _active[client] = transfer;
             try
@@ -203,6 +203,32 @@ public sealed class TftpServer : IDisposable
             socket?.Close();
             SendError(reply, client, TftpErrorCode.NotDefined, "Server busy.");
         }
+    }
+
+    // On any free port, or on the first free one of the range, from a random place in it so that
+    // ports are not reused in order; a range with no free port throws, and the client hears "busy".
+    private IDatagramTransport OpenTransferSocket()
+    {
+        IPAddress address = LocalEndPoint.Address;
+        if (Settings.TransferPorts is not (int first, int last))
+        {
+            return Settings.OpenTransferSocket(new IPEndPoint(address, 0));
+        }
+
+        int count = last - first + 1;
+        int start = Random.Shared.Next(count);
+        for (int i = 0; i < count; i++)
+        {
+            try
+            {
+                return Settings.OpenTransferSocket(new IPEndPoint(address, first + ((start + i) % count)));
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+            }
+        }
+
+        throw new SocketException((int)SocketError.AddressAlreadyInUse);
     }
 
     private void SendError(byte[] buffer, IPEndPoint to, TftpErrorCode code, string message)

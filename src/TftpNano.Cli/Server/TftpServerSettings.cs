@@ -45,9 +45,17 @@ public sealed class TftpServerSettings
     public bool IgnoreOptions { get; init; }
 
     /// <summary>
-    /// Gets what opens each transfer's socket, on a new port of the listener's address. Default: a host
-    /// socket. Tests wrap it to lose, duplicate or rewrite what a transfer sends and receives.
+    /// Gets the ports transfers are served from, first and last, for a firewall that lets only those
+    /// through; null for any free port. When every port of the range is taken, a request gets ERROR 0
+    /// "Server busy.".
     /// </summary>
-    public Func<IPAddress, IDatagramTransport> OpenTransferSocket { get; init; } =
-        address => new HostUdpTransport(address.AddressFamily, new IPEndPoint(address, 0));
+    public (int First, int Last)? TransferPorts { get; init; }
+
+    /// <summary>
+    /// Gets what opens each transfer's socket on the listener's address and the given port (0 for any
+    /// free one). Default: a host socket. Tests wrap it to lose, duplicate or rewrite what a transfer
+    /// sends and receives.
+    /// </summary>
+    public Func<IPEndPoint, IDatagramTransport> OpenTransferSocket { get; init; } =
+        local => new HostUdpTransport(local.AddressFamily, local);
 }

@@ -101,7 +101,80 @@ public sealed class ServeCommandTests : IDisposable
             Assert.True(client.Poll(TimeSpan.FromSeconds(5), SelectMode.SelectRead), "no answer");
 
             string line = ReadLineContaining(serve, "evil");
-            Assert.Contains(@"evil\x1b[2J\x0aroot: sent everything: failed: File not found.", line);
+            Assert.Contains(@"evil\x1b[2J\x0aroot: sent everything 0 bytes in ", line);
+            Assert.EndsWith(": failed: File not found.", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            serve.Kill(entireProcessTree: true);
+            serve.WaitForExit();
+        }
+    }
+
+    [PeerFact(Peers.Root)]
+    public void ServesBothStacksFromItsPortRangeAsAnotherUserAndLogsEachTransfer()
+    {
+        string folder = _workspace.Folder("served");
+        File.WriteAllBytes(Path.Combine(folder, "fw.bin"), TestContent.Create(100, 21));
+        int port = FreeUdpPort();
+        int first = FreeUdpPort();
+        using Process serve = ProcessRunner.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "tftpnano.dll"), "serve", folder,
+            "--address", "::", "--port", port.ToString(), "--port-range", $"{first}:{first + 9}", "--user", "nobody"]);
+        try
+        {
+            WaitUntilServing(serve, new IPEndPoint(IPAddress.Loopback, port));
+            Assert.Contains("Uid:\t65534\t65534\t65534\t65534", File.ReadAllText($"/proc/{serve.Id}/status"));
+            foreach (IPAddress address in new[] { IPAddress.Loopback, IPAddress.IPv6Loopback })
+            {
+                // The first DATA comes from the transfer's port, which must lie in the range.
+                using var client = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+                client.Bind(new IPEndPoint(address, 0));
+                byte[] request = [0, 1, .. "fw.bin"u8, 0, .. "octet"u8, 0];
+                client.SendTo(request, new IPEndPoint(address, port));
+                byte[] data = new byte[600];
+                EndPoint from = new IPEndPoint(address, 0);
+                client.ReceiveTimeout = 10_000;
+                int length = client.ReceiveFrom(data, ref from);
+                Assert.Equal((byte)TftpOpcode.Data, data[1]);
+                Assert.InRange(((IPEndPoint)from).Port, first, first + 9);
+                client.SendTo(new byte[] { 0, 4, 0, 1 }, from);
+                Assert.Equal(100 + 4, length);
+            }
+
+            string line = ReadLineContaining(serve, "fw.bin");
+            Assert.Matches(@"^\S+ fw\.bin 100 bytes in \d+\.\d\d s: complete$", line);
+        }
+        finally
+        {
+            serve.Kill(entireProcessTree: true);
+            serve.WaitForExit();
+        }
+    }
+
+    [Fact]
+    public void TheSystemdUnitsCommandLineServes()
+    {
+        // docs/tftpnano.service's ExecStart, with a folder and ports of this test's own.
+        string unit = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "tftpnano.service"));
+        string[] arguments = unit.Split('\n').Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal))["ExecStart=".Length..].Split(' ')[1..];
+        string folder = _workspace.Folder("served");
+        int port = FreeUdpPort();
+        int first = FreeUdpPort();
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = arguments[i] switch
+            {
+                "/srv/tftp" => folder,
+                "69" => port.ToString(),
+                "50000:50999" => $"{first}:{first + 9}",
+                string other => other,
+            };
+        }
+
+        using Process serve = ProcessRunner.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "tftpnano.dll"), .. arguments]);
+        try
+        {
+            WaitUntilServing(serve, new IPEndPoint(IPAddress.IPv6Loopback, port));
         }
         finally
         {

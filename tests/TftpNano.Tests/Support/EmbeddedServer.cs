@@ -24,7 +24,7 @@ internal sealed class EmbeddedServer : IDisposable
             IgnoreOptions = faults?.IgnoreOptions ?? false,
             OpenTransferSocket = faults is null
                 ? defaults.OpenTransferSocket
-                : address => faults.Wrap(defaults.OpenTransferSocket(address), address),
+                : local => faults.Wrap(defaults.OpenTransferSocket(local), local.Address),
         });
         Server.Start();
     }

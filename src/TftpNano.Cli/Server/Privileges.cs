@@ -1,0 +1,55 @@
+using System.Runtime.InteropServices;
+
+namespace TftpNano.Cli.Server;
+
+/// <summary>
+/// Gives up root once the server holds its port: a daemon bound to port 69 needs root (or
+/// CAP_NET_BIND_SERVICE) for that one call, and nothing after it.
+/// </summary>
+internal static partial class Privileges
+{
+    /// <summary>Becomes <paramref name="user"/>, with that user's group and no supplementary groups, for the whole process.</summary>
+    /// <exception cref="ArgumentException">There is no such user.</exception>
+    /// <exception cref="UnauthorizedAccessException">The change was refused, or root could be taken back.</exception>
+    public static void DropTo(string user)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("--user is supported on Linux.");
+        }
+
+        // struct passwd { char *pw_name; char *pw_passwd; uid_t pw_uid; gid_t pw_gid; ... } (<pwd.h>).
+        IntPtr entry = GetPasswordEntry(user);
+        if (entry == IntPtr.Zero)
+        {
+            throw new ArgumentException($"--user {user}: there is no such user.");
+        }
+
+        uint uid = (uint)Marshal.ReadInt32(entry, 2 * IntPtr.Size);
+        uint gid = (uint)Marshal.ReadInt32(entry, (2 * IntPtr.Size) + 4);
+
+        // Groups first, then the group, then the user: after setuid nothing else may be changed.
+        // glibc applies each to every thread of the process.
+        if (SetGroups(0, IntPtr.Zero) != 0 || SetGid(gid) != 0 || SetUid(uid) != 0)
+        {
+            throw new UnauthorizedAccessException($"--user {user}: changing to uid {uid}, gid {gid} failed (errno {Marshal.GetLastPInvokeError()}).");
+        }
+
+        if (uid != 0 && SetUid(0) == 0)
+        {
+            throw new UnauthorizedAccessException($"--user {user}: root could be taken back after the change.");
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "getpwnam", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr GetPasswordEntry(string name);
+
+    [LibraryImport("libc", EntryPoint = "setgroups", SetLastError = true)]
+    private static partial int SetGroups(nint size, IntPtr list);
+
+    [LibraryImport("libc", EntryPoint = "setgid", SetLastError = true)]
+    private static partial int SetGid(uint gid);
+
+    [LibraryImport("libc", EntryPoint = "setuid", SetLastError = true)]
+    private static partial int SetUid(uint uid);
+}
