@@ -1,18 +1,7 @@
 using System.CommandLine;
 using TftpNano.Cli.Commands;
 
-var root = new RootCommand("TftpNano host tool: fetch files over TFTP, serve a folder, publish signed releases and run the device's updater.")
-{
-    GetCommand.Create(),
-    ServeCommand.Create(),
-    DemoCommand.Create(),
-    RelayCommand.Create(),
-    KeygenCommand.Create(),
-    ManifestCommand.Create(),
-    UpdateCommand.Create(),
-    StatusCommand.Create(),
-    CheckConfigCommand.Create(),
-};
+RootCommand root = CliCommands.Root();
 
 // A mistake on the command line is one line and a hint on standard error, and exit 2: the help goes to
 // standard output only when asked for, where with -o - it would land in the consumer's data.
