@@ -39,6 +39,7 @@ public partial class DeviceFunctionTests
     {
         string[] documents = [
             Path.Combine(RepositoryPaths.Root, "README.md"),
+            Path.Combine(RepositoryPaths.Root, "docs", "design.md"),
             .. Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "boards"), "*", SearchOption.AllDirectories)];
         string[] used = documents.SelectMany(d => StorageFunction().Matches(File.ReadAllText(d)).Select(m => m.Value)).Distinct().ToArray();
         Assert.Contains("SDMMC1_CLOCK", used);

@@ -7,7 +7,7 @@ namespace TftpNano.Tests.DeviceProjects;
 
 /// <summary>
 /// The nanoFramework projects' files against each other: sources against nfproj, packages against
-/// references, versions against the README's pinned table, projects against the solution. What the
+/// references, versions against the pinned table of docs/design.md, projects against the solution. What the
 /// kit's build makes of them is <see cref="DeviceBuildTests"/>' part.
 /// </summary>
 public partial class DeviceProjectTests
@@ -139,12 +139,12 @@ public partial class DeviceProjectTests
         ProjectLine().Matches(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "TftpNano.sln")))
             .Select(m => new SolutionProject(m.Groups["type"].Value.ToUpperInvariant(), m.Groups["path"].Value.Replace('\\', '/'), m.Groups["guid"].Value));
 
-    /// <summary>A row of the README's table of pinned packages.</summary>
+    /// <summary>A row of the pinned packages table of docs/design.md.</summary>
     internal sealed record PinnedPackage(string Id, string Version, string AssemblyVersion);
 
-    // The pinned versions: every "| nanoFramework.X | version | assembly version |" row of the README.
+    // The pinned versions: every "| nanoFramework.X | version | assembly version |" row of docs/design.md.
     internal static Dictionary<string, PinnedPackage> PinnedPackages() =>
-        PinnedRow().Matches(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md")))
+        PinnedRow().Matches(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "design.md")))
             .Select(m => new PinnedPackage(m.Groups["id"].Value, m.Groups["version"].Value, m.Groups["assembly"].Value))
             .ToDictionary(p => p.Id);
 
