@@ -1,137 +1,145 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using TftpNano.Security;
 
 namespace TftpNano.Bench;
 
 /// <summary>
-/// The cost of checking a release: the portable SHA-256 (fed one TFTP block at a time, as the updater
-/// does) and RSA verification, beside System.Security.Cryptography on the same host. Host times are for
-/// scale only: the device's costs are counted in IL by <see cref="DeviceCostsBenchmark"/>.
+/// The cost of checking a release on the host, measured with BenchmarkDotNet: the portable SHA-256
+/// (fed one TFTP block at a time, as the updater does) and RSA verification, beside
+/// System.Security.Cryptography on the same host. Host times are for scale only: the device's costs
+/// are counted in IL by <see cref="DeviceCostsBenchmark"/>.
 /// </summary>
 internal static class CryptoBenchmark
 {
-    private const int BlockSize = 1468;
-    private const int HashBytes = 64 * 1024 * 1024;
-
     public static string Run(string commandLine)
     {
-        var clock = Stopwatch.StartNew();
+        // In process (no generated project to build), a short run of each: the figures are for scale.
+        IConfig config = ManualConfig.CreateMinimumViable()
+            .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
+            .AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default)
+            .WithOptions(ConfigOptions.DisableLogFile);
+        Summary hashing = BenchmarkRunner.Run<Sha256Benchmarks>(config);
+        Summary verifying = BenchmarkRunner.Run<RsaBenchmarks>(config);
+
         var report = new StringBuilder();
         report.AppendLine("# Verification cost");
         report.AppendLine();
         report.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores ({Platform.CpuModel()}), "
-            + "Release build (JIT), single thread, with:");
+            + "with BenchmarkDotNet (in process, short run, memory diagnoser):");
         report.AppendLine();
         report.AppendLine("```sh");
         report.AppendLine(commandLine);
         report.AppendLine("```");
         report.AppendLine();
-        report.AppendLine("Each figure is the median of 5 timed runs after a warm-up. \"portable\" is the code the device runs "
-            + "(`src/TftpNano/Security`); \"host\" is System.Security.Cryptography (OpenSSL), for scale.");
-        report.AppendLine();
-        report.AppendLine("## SHA-256, fed in 1468-byte blocks");
-        report.AppendLine();
-        report.AppendLine("| implementation | MiB/s | ns per 64-byte block | allocated per MiB (bytes) |");
-        report.AppendLine("| --- | ---: | ---: | ---: |");
-        byte[] data = new byte[HashBytes];
-        new Random(7).NextBytes(data);
-        (double portable, long portableAllocated) = Median(() => HashPortable(data));
-        (double host, long hostAllocated) = Median(() => HashHost(data));
-        double mib = HashBytes / (1024.0 * 1024.0);
-        double blocks = HashBytes / 64.0;
-        report.AppendLine($"| portable | {mib / portable:0.0} | {portable * 1e9 / blocks:0.0} | {portableAllocated / mib:0} |");
-        report.AppendLine($"| host | {mib / host:0.0} | {host * 1e9 / blocks:0.0} | {hostAllocated / mib:0} |");
-        report.AppendLine($"| ratio portable / host | {portable / host:0.0}x slower | | |");
-        report.AppendLine();
-
-        report.AppendLine("## RSA PKCS#1 v1.5 signature verification, SHA-256 digest, exponent 65537");
-        report.AppendLine();
-        report.AppendLine("| modulus | portable first verify, key set-up included (ms) | portable verify (ms) | host verify (ms) | ratio (verify) | "
-            + "allocated per verify (bytes) |");
-        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
-        foreach (int bits in new[] { 2048, 3072, 4096 })
-        {
-            using RSA rsa = RSA.Create(bits);
-            byte[] modulus = rsa.ExportParameters(false).Modulus!;
-            byte[] digest = SHA256.HashData("manifest"u8);
-            byte[] signature = rsa.SignHash(digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            var key = new RsaPublicKey(modulus);
-            if (!key.VerifySha256(digest, signature))
-            {
-                throw new InvalidOperationException("The portable verifier refused a valid signature.");
-            }
-
-            const int Repeat = 200;
-            (double setup, _) = Median(() =>
-            {
-                for (int i = 0; i < Repeat; i++)
-                {
-                    new RsaPublicKey(modulus).VerifySha256(digest, signature);
-                }
-            });
-            (double verify, long allocated) = Median(() =>
-            {
-                for (int i = 0; i < Repeat; i++)
-                {
-                    key.VerifySha256(digest, signature);
-                }
-            });
-            (double hostVerify, _) = Median(() =>
-            {
-                for (int i = 0; i < Repeat; i++)
-                {
-                    rsa.VerifyHash(digest, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-                }
-            });
-            report.AppendLine($"| {bits} bits | {setup * 1000 / Repeat:0.00} | {verify * 1000 / Repeat:0.00} | {hostVerify * 1000 / Repeat:0.000} | "
-                + $"{verify / hostVerify:0.0}x slower | {allocated / Repeat:N0} |");
-        }
-
-        report.AppendLine();
-        report.AppendLine("What the device pays, in IL instructions counted by nanoFramework's interpreter, is in "
+        report.AppendLine("\"Portable\" is the code the device runs (`src/TftpNano/Security`); \"Host\" is System.Security.Cryptography "
+            + "(OpenSSL), the baseline. What the device pays, in IL instructions counted by nanoFramework's interpreter, is in "
             + "[device-costs.md](device-costs.md) (`bash bench/run.sh --device`).");
         report.AppendLine();
-        report.AppendLine($"Took {clock.Elapsed.TotalSeconds:0} s.");
+        report.AppendLine("## SHA-256 of 1 MiB, fed in 1468-byte blocks");
+        report.AppendLine();
+        report.AppendLine(Table(hashing));
+        report.AppendLine("## RSA PKCS#1 v1.5 signature verification, SHA-256 digest, exponent 65537");
+        report.AppendLine();
+        report.AppendLine("\"PortableFirstVerify\" includes the key's set-up (its Montgomery constants), which a device pays once per boot.");
+        report.AppendLine();
+        report.AppendLine(Table(verifying));
         return report.ToString();
     }
 
-    private static void HashPortable(byte[] data)
+    private static string Table(Summary summary)
+    {
+        var logger = new AccumulationLogger();
+        MarkdownExporter.GitHub.ExportToLog(summary, logger);
+
+        // The exporter's own header (environment, job) first; the table is what follows its blank line.
+        string text = logger.GetLog();
+        int table = text.IndexOf("\n|", StringComparison.Ordinal);
+        return table < 0 ? text : text[(table + 1)..];
+    }
+}
+
+/// <summary>SHA-256 of 1 MiB, in TFTP blocks: the portable one the device runs, and the host's.</summary>
+[MemoryDiagnoser]
+public class Sha256Benchmarks
+{
+    private const int BlockSize = 1468;
+    private readonly byte[] _data = new byte[1024 * 1024];
+
+    [GlobalSetup]
+    public void Setup() => new Random(7).NextBytes(_data);
+
+    [Benchmark]
+    public byte[] Portable()
     {
         var hash = new Sha256();
-        for (int offset = 0; offset < data.Length; offset += BlockSize)
+        for (int offset = 0; offset < _data.Length; offset += BlockSize)
         {
-            hash.Append(data, offset, Math.Min(BlockSize, data.Length - offset));
+            hash.Append(_data, offset, Math.Min(BlockSize, _data.Length - offset));
         }
 
-        hash.Finish(new byte[32], 0);
+        byte[] digest = new byte[Sha256.HashLength];
+        hash.Finish(digest, 0);
+        return digest;
     }
 
-    private static void HashHost(byte[] data)
+    [Benchmark(Baseline = true)]
+    public byte[] Host()
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        for (int offset = 0; offset < data.Length; offset += BlockSize)
+        for (int offset = 0; offset < _data.Length; offset += BlockSize)
         {
-            hash.AppendData(data, offset, Math.Min(BlockSize, data.Length - offset));
+            hash.AppendData(_data, offset, Math.Min(BlockSize, _data.Length - offset));
         }
 
-        hash.GetHashAndReset();
+        return hash.GetHashAndReset();
     }
+}
 
-    // Median seconds of five runs after one warm-up, and the bytes the median run allocated.
-    private static (double Seconds, long Allocated) Median(Action action)
+/// <summary>One signature verification per key size: portable (with and without the key's set-up) and the host's.</summary>
+[MemoryDiagnoser]
+public class RsaBenchmarks
+{
+    private RSA _rsa = null!;
+    private byte[] _modulus = null!;
+    private byte[] _digest = null!;
+    private byte[] _signature = null!;
+    private RsaPublicKey _key = null!;
+
+    [Params(2048, 3072, 4096)]
+    public int Bits { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
     {
-        action();
-        var runs = new List<(double Seconds, long Allocated)>();
-        for (int i = 0; i < 5; i++)
+        _rsa = RSA.Create(Bits);
+        _modulus = _rsa.ExportParameters(false).Modulus!;
+        _digest = SHA256.HashData("manifest"u8);
+        _signature = _rsa.SignHash(_digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        _key = new RsaPublicKey(_modulus);
+        if (!_key.VerifySha256(_digest, _signature))
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            var clock = Stopwatch.StartNew();
-            action();
-            runs.Add((clock.Elapsed.TotalSeconds, GC.GetAllocatedBytesForCurrentThread() - before));
+            throw new InvalidOperationException("The portable verifier refused a valid signature.");
         }
-
-        return runs.OrderBy(r => r.Seconds).ElementAt(2);
     }
+
+    [GlobalCleanup]
+    public void Cleanup() => _rsa.Dispose();
+
+    [Benchmark]
+    public bool PortableFirstVerify() => new RsaPublicKey(_modulus).VerifySha256(_digest, _signature);
+
+    [Benchmark]
+    public bool PortableVerify() => _key.VerifySha256(_digest, _signature);
+
+    [Benchmark(Baseline = true)]
+    public bool Host() => _rsa.VerifyHash(_digest, _signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
 }
