@@ -54,10 +54,12 @@ internal static class FileDownloader
     /// <param name="maxFileSize">The most bytes accepted, or null for no limit.</param>
     /// <param name="cancellation">Cancels the transfer.</param>
     /// <returns>What the download did.</returns>
+    /// <param name="trace">Where to print every datagram, or null.</param>
     public static DownloadResult Download(IPEndPoint server, string remote, string? output, TftpDownloadSettings settings,
-        ProgressBar? bar, long? maxFileSize, CancellationToken cancellation)
+        ProgressBar? bar, long? maxFileSize, CancellationToken cancellation, TextWriter? trace = null)
     {
-        var download = new TftpDownload(HostUdpTransportFactory.Instance, settings);
+        IDatagramTransportFactory sockets = trace is null ? HostUdpTransportFactory.Instance : new TracingTransportFactory(HostUdpTransportFactory.Instance, trace);
+        var download = new TftpDownload(sockets, settings);
         if (bar is not null)
         {
             download.Progress += (bytes, total) => bar.Update(bytes, total);

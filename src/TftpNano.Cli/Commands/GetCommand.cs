@@ -43,6 +43,7 @@ internal static class GetCommand
         var noOptions = new Option<bool>("--no-options") { Description = "Send a plain RFC 1350 request: 512-byte blocks, one per ACK." };
         var stats = new Option<bool>("--stats") { Description = "Print each transfer's counters on standard error when it succeeds." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing but errors: no progress, no summary." };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Print one line per datagram sent (>) and received (<) on standard error." };
         var noProgress = new Option<bool>("--no-progress") { Description = "No progress line (the summary stays)." };
         var maxTime = Ranged(new Option<int?>("--max-time") { Description = "Seconds the whole command may take; then it stops, tells the server and exits 28." }, 1, 86400);
         var json = new Option<bool>("--json") { Description = "Print one JSON object with each download's counters on standard output, and nothing else." };
@@ -50,7 +51,7 @@ internal static class GetCommand
 
         var command = new Command("get", "Download files from a TFTP server.")
         {
-            urls, output, blockSize, windowSize, timeout, retries, noOptions, stats, quiet, noProgress, maxTime, maxFileSize, json,
+            urls, output, blockSize, windowSize, timeout, retries, noOptions, stats, quiet, verbose, noProgress, maxTime, maxFileSize, json,
         };
         command.SetAction(parse =>
         {
@@ -85,9 +86,10 @@ internal static class GetCommand
                 {
                     TftpUrl address = TftpUrl.Parse(text);
                     string? target = Target(destination, address.Path, addresses.Length > 1);
-                    ProgressBar? bar = ProgressBar.ForTerminal(silent || parse.GetValue(noProgress));
+                    bool tracing = parse.GetValue(verbose);
+                    ProgressBar? bar = ProgressBar.ForTerminal(silent || tracing || parse.GetValue(noProgress));
                     DownloadResult result = FileDownloader.Download(address.Resolve(), address.Path, target, settings, bar,
-                        parse.GetValue(maxFileSize), stopping.Token);
+                        parse.GetValue(maxFileSize), stopping.Token, tracing ? Console.Error : null);
                     string summary = Summary(target, result);
                     if (bar is not null)
                     {

@@ -286,6 +286,22 @@ public sealed class CliConventionsTests : IDisposable
     }
 
     [Fact]
+    public void VerboseTracesEveryDatagram()
+    {
+        using var server = new EmbeddedServer();
+        server.AddFile("t.bin", 3000, seed: 17);
+
+        ProcessResult result = Tftpnano("get", $"tftp://127.0.0.1:{server.EndPoint.Port}/t.bin", "-v", "--blksize", "1024", "--windowsize", "1");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        string[] lines = Lines(result.StandardError);
+        Assert.Matches(@"^> 127\.0\.0\.1:\d+ RRQ t\.bin octet blksize 1024 ", lines[0]);
+        Assert.Matches(@"^< 127\.0\.0\.1:\d+ OACK blksize 1024 ", lines[1]);
+        Assert.Contains(lines, l => l.EndsWith("DATA 3, 952 bytes", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("ACK 3", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void TheReadmesExitCodeTableIsTheToolsOwn()
     {
         string readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
