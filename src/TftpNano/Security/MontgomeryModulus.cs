@@ -173,9 +173,6 @@ namespace TftpNano.Security
         {
             ulong[] n = _modulus;
             ulong[] m = _quotient;
-            ulong mask = _limbMask;
-            ulong inverse = _inverse;
-            int width = _limbBits;
             int s = n.Length;
             ulong column = 0;
             for (int k = 0; k < (2 * s) - 1; k++)
@@ -191,15 +188,9 @@ namespace TftpNano.Security
                 if (k < s)
                 {
                     column += a[k] * b[0];
-                    ulong quotient = ((column & mask) * inverse) & mask;
-                    m[k] = quotient;
-                    column = (column + (quotient * n[0])) >> width;
                 }
-                else
-                {
-                    result[k - s] = column & mask;
-                    column >>= width;
-                }
+
+                column = CloseColumn(k, column, result);
             }
 
             Finish(result, column);
@@ -214,9 +205,6 @@ namespace TftpNano.Security
             ulong[] n = _modulus;
             ulong[] m = _quotient;
             ulong[] doubled = _doubled;
-            ulong mask = _limbMask;
-            ulong inverse = _inverse;
-            int width = _limbBits;
             int s = n.Length;
             for (int i = 0; i < s; i++)
             {
@@ -250,20 +238,27 @@ namespace TftpNano.Security
                     column += m[i] * n[j];
                 }
 
-                if (k < s)
-                {
-                    ulong quotient = ((column & mask) * inverse) & mask;
-                    m[k] = quotient;
-                    column = (column + (quotient * n[0])) >> width;
-                }
-                else
-                {
-                    result[k - s] = column & mask;
-                    column >>= width;
-                }
+                column = CloseColumn(k, column, result);
             }
 
             Finish(result, column);
+        }
+
+        // Ends column k of a product and returns the carry into the next: in the lower half m[k] is
+        // chosen so that the column's low limb is zero (the reduction), in the upper half the low limb
+        // is limb k - s of the result.
+        private ulong CloseColumn(int k, ulong column, ulong[] result)
+        {
+            int s = _modulus.Length;
+            if (k < s)
+            {
+                ulong quotient = ((column & _limbMask) * _inverse) & _limbMask;
+                _quotient[k] = quotient;
+                return (column + (quotient * _modulus[0])) >> _limbBits;
+            }
+
+            result[k - s] = column & _limbMask;
+            return column >> _limbBits;
         }
 
         // Stores the top limb and what is left above it; the product is below 2n, so one subtraction
