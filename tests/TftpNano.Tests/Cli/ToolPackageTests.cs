@@ -18,7 +18,7 @@ public sealed class ToolPackageTests : IDisposable
         string copy = _workspace.Folder("source");
         foreach (string project in new[] { "src/TftpNano", "src/TftpNano.Cli" })
         {
-            CopyFolder(Path.Combine(RepositoryPaths.Root, project), Path.Combine(copy, project));
+            FolderCopy.Sources(Path.Combine(RepositoryPaths.Root, project), Path.Combine(copy, project));
         }
 
         foreach (string file in new[] { "README.md", "nuget.config" })
@@ -43,20 +43,6 @@ public sealed class ToolPackageTests : IDisposable
             TimeSpan.FromMinutes(1));
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("publickey is empty", run.StandardOutput);
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (string file in Directory.GetFiles(from))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        }
-
-        foreach (string folder in Directory.GetDirectories(from).Where(f => Path.GetFileName(f) is not ("bin" or "obj")))
-        {
-            CopyFolder(folder, Path.Combine(to, Path.GetFileName(folder)));
-        }
     }
 
     public void Dispose() => _workspace.Dispose();

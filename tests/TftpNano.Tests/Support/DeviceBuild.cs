@@ -85,25 +85,7 @@ internal sealed class DeviceBuild
     {
         foreach (string top in new[] { "src", "tests", "samples", "bench" })
         {
-            CopyFolder(Path.Combine(from, top), Path.Combine(to, top));
-        }
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (string file in Directory.EnumerateFiles(from))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        }
-
-        foreach (string folder in Directory.EnumerateDirectories(from))
-        {
-            string name = Path.GetFileName(folder);
-            if (name is not ("bin" or "obj" or "packages" or "TestResults" or ".local"))
-            {
-                CopyFolder(folder, Path.Combine(to, name));
-            }
+            FolderCopy.Sources(Path.Combine(from, top), Path.Combine(to, top));
         }
     }
 }

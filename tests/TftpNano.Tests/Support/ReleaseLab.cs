@@ -119,20 +119,6 @@ internal sealed class ReleaseLab : IDisposable
     /// <summary>The names of the files the server finished sending so far, in order.</summary>
     public string[] ServedFiles() => Server.Server.FinishedTransfers.Where(t => t.Completed).Select(t => Path.GetFileName(t.FileName)).ToArray();
 
-    public static void CopyFolder(string source, string destination)
-    {
-        Directory.CreateDirectory(destination);
-        foreach (string file in Directory.GetFiles(source))
-        {
-            File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
-        }
-
-        foreach (string folder in Directory.GetDirectories(source))
-        {
-            CopyFolder(folder, Path.Combine(destination, Path.GetFileName(folder)));
-        }
-    }
-
     public void Dispose()
     {
         Server.Dispose();

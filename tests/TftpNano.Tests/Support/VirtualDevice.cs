@@ -95,7 +95,7 @@ internal sealed class VirtualDevice
     {
         RequireBuilt(BootApp);
         string project = Path.Combine(Build.Root, "tests", "DeviceApps", "Provisioner-" + Interlocked.Increment(ref _provisionings));
-        CopyFolder(Path.Combine(Build.Root, Provisioner), project);
+        FolderCopy.Sources(Path.Combine(Build.Root, Provisioner), project);
         var source = new StringBuilder("namespace Provisioner\n{\n    internal static class Provision\n    {\n        public static readonly string[] Files = new string[]\n        {\n");
         foreach ((string path, string text) in files)
         {
@@ -182,23 +182,5 @@ internal sealed class VirtualDevice
         }
 
         return literal.Append('"').ToString();
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (string file in Directory.EnumerateFiles(from))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
-        }
-
-        foreach (string folder in Directory.EnumerateDirectories(from))
-        {
-            string name = Path.GetFileName(folder);
-            if (name is not ("bin" or "obj"))
-            {
-                CopyFolder(folder, Path.Combine(to, name));
-            }
-        }
     }
 }

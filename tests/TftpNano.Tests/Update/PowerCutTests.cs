@@ -130,7 +130,7 @@ public sealed class PowerCutTests(ITestOutputHelper output) : IDisposable
             }
         }
 
-        ReleaseLab.CopyFolder(Path.Combine(root!, staged), Path.Combine(root!, "staging"));
+        FolderCopy.All(Path.Combine(root!, staged), Path.Combine(root!, "staging"));
         Assert.Equal(3, Directory.GetDirectories(root!).Length);
 
         _lab.AssertActive("1.0", root);
@@ -175,14 +175,14 @@ public sealed class PowerCutTests(ITestOutputHelper output) : IDisposable
     private string Template()
     {
         string template = Path.Combine(_lab.WorkspaceRoot, "template");
-        ReleaseLab.CopyFolder(_lab.DeviceRoot, template);
+        FolderCopy.All(_lab.DeviceRoot, template);
         return template;
     }
 
     private string Fresh(string template, int cut)
     {
         string root = Path.Combine(_lab.WorkspaceRoot, $"cut{cut}");
-        ReleaseLab.CopyFolder(template, root);
+        FolderCopy.All(template, root);
         return root;
     }
 

@@ -74,7 +74,7 @@ public sealed class UpdaterTests : IDisposable
         for (int length = 0; length < whole.Length; length++)
         {
             string root = Path.Combine(_lab.WorkspaceRoot, "torn" + length);
-            ReleaseLab.CopyFolder(_lab.DeviceRoot, root);
+            FolderCopy.All(_lab.DeviceRoot, root);
             File.WriteAllBytes(Path.Combine(root, Path.GetFileName(slots[newest])), whole[..length]);
 
             ReleaseStore store = _lab.Inspect(root);
