@@ -46,9 +46,6 @@ internal sealed class ProgressBar
         return new ProgressBar(Console.Error, columns > 10 ? columns : 80);
     }
 
-    /// <summary>Gets the time since the bar was made.</summary>
-    public TimeSpan Elapsed => _clock.Elapsed;
-
     /// <summary>Redraws the line if a tenth of a second passed or <paramref name="force"/> is set.</summary>
     public void Update(long bytes, long total, bool force = false)
     {

@@ -123,7 +123,8 @@ internal static class GetCommand
         option.Validators.Add(result =>
         {
             object? value = result.GetValueOrDefault<T>();
-            if (value is not null && (Convert.ToInt64(value, CultureInfo.InvariantCulture) < min || Convert.ToInt64(value, CultureInfo.InvariantCulture) > max))
+            long number = value is null ? min : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+            if (number < min || number > max)
             {
                 result.AddError($"{option.Name} must be from {min} to {max}, not {value}.");
             }

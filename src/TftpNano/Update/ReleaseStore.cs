@@ -48,8 +48,6 @@ namespace TftpNano.Update
         // old files, a rebuild): the next commit writes the other one.
         private string _stateSlot;
 
-        // The folder BeginStaging made, which Activate makes a release; null between updates.
-        private string _staging;
         private ReleaseManifest _activeManifest;
 
         // Allocated on the first check, then reused for every file.
@@ -178,6 +176,13 @@ namespace TftpNano.Update
             }
         }
 
+        // The folder a new release is staged in: the next number, derived from the record, which no
+        // commit changes between BeginStaging and Activate.
+        private string StagingFolder
+        {
+            get { return ReleaseFolderPrefix + (_state.Sequence + 1).ToString(); }
+        }
+
         /// <summary>
         /// Creates, empty, the folder a new release is assembled in: the release folder it becomes,
         /// under the next number, which no record names (every named folder's number is at most the
@@ -187,10 +192,10 @@ namespace TftpNano.Update
         /// <returns>The folder's name.</returns>
         public string BeginStaging()
         {
-            _staging = ReleaseFolderPrefix + (_state.Sequence + 1).ToString();
-            _storage.DeleteFolder(_staging);
-            _storage.CreateFolder(_staging);
-            return _staging;
+            string folder = StagingFolder;
+            _storage.DeleteFolder(folder);
+            _storage.CreateFolder(folder);
+            return folder;
         }
 
         /// <summary>
@@ -199,11 +204,9 @@ namespace TftpNano.Update
         /// </summary>
         public void AbandonStaging()
         {
-            string folder = _staging;
-            _staging = null;
             try
             {
-                _storage.DeleteFolder(folder);
+                _storage.DeleteFolder(StagingFolder);
             }
             catch (Exception)
             {
@@ -217,15 +220,9 @@ namespace TftpNano.Update
         /// <param name="manifest">The release's manifest.</param>
         /// <param name="manifestBytes">The manifest exactly as fetched (the signature covers these bytes).</param>
         /// <param name="signature">The manifest's signature, or null.</param>
-        /// <exception cref="InvalidOperationException">No release is being staged.</exception>
         public void Activate(ReleaseManifest manifest, byte[] manifestBytes, byte[] signature)
         {
-            string folder = _staging;
-            if (folder == null)
-            {
-                throw new InvalidOperationException("No release is being staged.");
-            }
-
+            string folder = StagingFolder;
             if (signature != null)
             {
                 WriteFile(PathOf(folder, ReleaseManifest.SignatureFileName), signature);
@@ -240,7 +237,6 @@ namespace TftpNano.Update
             next.Confirmed = false;
             next.Boots = 0;
             Commit(next);
-            _staging = null;
             _activeManifest = manifest;
             DeleteUnreferencedFolders();
         }
