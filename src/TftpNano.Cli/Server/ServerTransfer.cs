@@ -33,6 +33,7 @@ internal sealed class ServerTransfer
 {
     private readonly TftpServer _server;
     private readonly TftpRequest _request;
+    private readonly byte[] _requestDatagram;
     private readonly ServedFiles _files;
     private readonly Thread _thread;
     private readonly byte[] _received = new byte[TftpPacket.DataHeaderLength + TftpPacket.DefaultBlockSize];
@@ -50,10 +51,11 @@ internal sealed class ServerTransfer
     private long _timedBlock;
     private long _sentAt;
 
-    public ServerTransfer(TftpServer server, IPEndPoint client, TftpRequest request, ServedFiles files, IDatagramTransport socket)
+    public ServerTransfer(TftpServer server, IPEndPoint client, TftpRequest request, ReadOnlySpan<byte> requestDatagram, ServedFiles files, IDatagramTransport socket)
     {
         _server = server;
         _request = request;
+        _requestDatagram = requestDatagram.ToArray();
         _files = files;
         _port = TransferPort.ToClient(socket, _received, client, server.StrangerReplies);
         _timeoutMs = (int)server.Settings.DefaultTimeout.TotalMilliseconds;
@@ -69,6 +71,9 @@ internal sealed class ServerTransfer
     public void Start() => _thread.Start();
 
     public void Join() => _thread.Join();
+
+    /// <summary>Whether a request is the one this transfer answers, sent again: the same datagram.</summary>
+    public bool Answers(ReadOnlySpan<byte> request) => request.SequenceEqual(_requestDatagram);
 
     /// <summary>Ends the transfer early: its client started over from the same port, or the server stops.</summary>
     public void Cancel() => _port.Cancel();

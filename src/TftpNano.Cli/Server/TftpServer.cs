@@ -13,9 +13,11 @@ namespace TftpNano.Cli.Server;
 /// </summary>
 /// <remarks>
 /// Fit to face a LAN: transfers are capped in total and per client address (over the cap a request gets
-/// ERROR 0 "Server busy." and nothing is allocated for it); a new request from the port of a running
-/// transfer ends that transfer (the client started over); ERROR replies to requests that are refused
-/// and to strangers are rate-limited; and whatever fails inside a transfer ends that transfer only.
+/// ERROR 0 "Server busy." and nothing is allocated for it); a request from the port of a running
+/// transfer is that transfer's own request again when it is the same datagram, and is left to the
+/// transfer to answer, and otherwise means the client started over, which ends that transfer; ERROR
+/// replies to requests that are refused and to strangers are rate-limited; and whatever fails inside a
+/// transfer ends that transfer only.
 /// </remarks>
 public sealed class TftpServer : IDisposable
 {
@@ -158,16 +160,28 @@ public sealed class TftpServer : IDisposable
                 continue;
             }
 
-            Accept(client, request, reply);
+            Accept(client, request, buffer.AsSpan(0, length), reply);
         }
     }
 
-    private void Accept(IPEndPoint client, TftpRequest request, byte[] reply)
+    private void Accept(IPEndPoint client, TftpRequest request, ReadOnlySpan<byte> datagram, byte[] reply)
     {
-        // A new request from the port of a running transfer: the client started over (RFC 1350 gives
-        // every transfer a new port, so it cannot be asking for a second one). The old transfer ends.
         if (_active.TryGetValue(client, out ServerTransfer? previous))
         {
+            // The same request again from the port of a running transfer: the client sent it again
+            // before the first answer reached it, and this copy may arrive after the client has latched
+            // on that answer (a busy listener, a slow link). The running transfer is the answer; its own
+            // timer resends what the client may have missed. A second transfer would only be refused by
+            // the client (ERROR 5), and ending the first would strand it. A client that really started
+            // over with the same request refuses the old transfer's next block as a stranger's, which
+            // ends it, and its next try is accepted.
+            if (previous.Answers(datagram))
+            {
+                return;
+            }
+
+            // Another request from that port: the client started over (RFC 1350 gives every transfer a
+            // new port, so it cannot be asking for a second one), and the old transfer ends.
             previous.Cancel();
         }
 
@@ -186,7 +200,7 @@ public sealed class TftpServer : IDisposable
         try
         {
             socket = OpenTransferSocket();
-            var transfer = new ServerTransfer(this, client, request, _files, socket);
+            var transfer = new ServerTransfer(this, client, request, datagram, _files, socket);
             _active[client] = transfer;
             try
             {

@@ -52,16 +52,81 @@ public sealed class ServerServiceTests : IDisposable
     }
 
     [Fact]
-    public void ARepeatedRequestFromTheSamePortEndsTheTransferItStartedBefore()
+    public void ARepeatOfTheRequestIsAnsweredByTheTransferAlreadyRunning()
     {
+        // A client that timed out before the server's first answer reached it sends its request again;
+        // under load that copy can reach the listener after the client has latched on the first answer.
+        // It used to end the transfer the client was receiving: the client was left waiting for a
+        // block that never came, and the second transfer's OACK came from a port it had to refuse.
         Request("image.bin", "blksize", "512");
+        (byte[] answer, IPEndPoint transfer) = Receive();
+        Assert.Equal(TftpOpcode.OptionAcknowledgement, TftpPacket.ReadOpcode(answer, answer.Length));
+        Acknowledge(0, transfer);
+        (byte[] first, IPEndPoint from) = Receive();
+        Assert.Equal(transfer, from);
+        Assert.Equal(1, TftpPacket.ReadBlockNumber(first, first.Length));
+
+        Request("image.bin", "blksize", "512");
+
+        int blocks = 1;
+        int bytes = first.Length - TftpPacket.DataHeaderLength;
+        while (bytes < 10_000)
+        {
+            Acknowledge(blocks, transfer);
+            (byte[] data, from) = Receive();
+            Assert.Equal(transfer, from);
+            Assert.Equal(TftpOpcode.Data, TftpPacket.ReadOpcode(data, data.Length));
+            Assert.Equal(blocks + 1, TftpPacket.ReadBlockNumber(data, data.Length));
+            blocks++;
+            bytes += data.Length - TftpPacket.DataHeaderLength;
+        }
+
+        Acknowledge(blocks, transfer);
+        Assert.True(_server.Server.WaitForFinishedTransfers(1, TimeSpan.FromSeconds(2)), "the transfer did not end");
+        Assert.True(_server.Server.FinishedTransfers.Single().Completed, _server.Server.FinishedTransfers.Single().Failure);
+        Assert.False(_client.Poll(TimeSpan.FromMilliseconds(300), SelectMode.SelectRead), "a second transfer answered the repeat");
+    }
+
+    [Fact]
+    public void ADifferentRequestFromTheSamePortEndsTheTransferItStartedBefore()
+    {
+        // The client started over and asks for something else: the old transfer can only be in its way.
+        _server.AddFile("other.bin", 3_000);
+        Request("image.bin", "tsize", "0");
         (_, IPEndPoint first) = Receive();
-        Request("image.bin", "blksize", "512");
-        (_, IPEndPoint second) = Receive();
+        Request("other.bin", "tsize", "0");
+        (byte[] answer, IPEndPoint second) = Receive();
 
         Assert.NotEqual(first, second);
+        Assert.Equal(3_000, TftpPacket.ReadOptionAcknowledgement(answer, answer.Length).TransferSize);
         Assert.True(_server.Server.WaitForFinishedTransfers(1, TimeSpan.FromSeconds(2)), "the first transfer went on");
         Assert.Contains("new request", _server.Server.FinishedTransfers.Single().Failure);
+    }
+
+    [Fact]
+    public void AClientThatStartsOverWithTheSameRequestEndsTheOldTransferByItsTransferId()
+    {
+        // A device that restarts mid-transfer and sends the same request from the same port: the
+        // request reads as a repeat, and the old transfer's next block is a stranger's to the restarted
+        // client, which answers it with ERROR 5 (RFC 1350 section 4, as TransferPort does). That ends
+        // the old transfer, and the client's next try of its request starts a new one.
+        Request("image.bin", "blksize", "512");
+        (_, IPEndPoint old) = Receive();
+        Acknowledge(0, old);
+        Receive();
+
+        Request("image.bin", "blksize", "512");
+        (byte[] stale, IPEndPoint from) = Receive();
+        Assert.Equal(old, from);
+        Assert.Equal(1, TftpPacket.ReadBlockNumber(stale, stale.Length));
+        _client.SendTo(_buffer[..TftpPacket.WriteError(_buffer, TftpErrorCode.UnknownTransferId, "Unknown transfer ID")], old);
+        Assert.True(_server.Server.WaitForFinishedTransfers(1, TimeSpan.FromSeconds(2)), "the old transfer went on");
+        Assert.Contains("client sent error 5", _server.Server.FinishedTransfers.Single().Failure);
+
+        Request("image.bin", "blksize", "512");
+        (byte[] answer, IPEndPoint fresh) = Receive();
+        Assert.NotEqual(old, fresh);
+        Assert.Equal(TftpOpcode.OptionAcknowledgement, TftpPacket.ReadOpcode(answer, answer.Length));
     }
 
     [Fact]
@@ -137,6 +202,9 @@ public sealed class ServerServiceTests : IDisposable
 
         _client.SendTo(packet.ToArray(), _server.EndPoint);
     }
+
+    private void Acknowledge(int block, IPEndPoint transfer) =>
+        _client.SendTo(_buffer[..TftpPacket.WriteAcknowledgement(_buffer, block)], transfer);
 
     private (byte[] Packet, IPEndPoint From) Receive(TimeSpan? wait = null)
     {
