@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Threading;
 using nanoFramework.Hardware.Esp32;
 using nanoFramework.Networking;
+using nanoFramework.Runtime.Native;
 using nanoFramework.System.IO.FileSystem;
 using TftpNano.Boot;
 using TftpNano.Transfer;
@@ -110,6 +111,12 @@ namespace TftpNano.Device
         public void Launch(DeviceSettings settings, string folder, ReleaseManifest manifest)
         {
             new ReleaseStarter(_storage, Assembly.Load, LogBoot).Start(folder, manifest);
+        }
+
+        /// <inheritdoc/>
+        public void Restart()
+        {
+            Power.RebootDevice(RebootOption.NormalReboot);
         }
 
         /// <inheritdoc/>

@@ -1,5 +1,4 @@
 using System.Threading;
-using nanoFramework.Runtime.Native;
 using TftpNano.Boot;
 
 namespace TftpNano.Device
@@ -17,11 +16,12 @@ namespace TftpNano.Device
         /// </summary>
         public static void Main()
         {
-            BootReport report = new BootSequence(new Esp32Platform()).Run();
+            Esp32Platform platform = new Esp32Platform();
+            BootReport report = new BootSequence(platform).Run();
             if (report.RebootRecommended)
             {
                 Thread.Sleep(RebootDelayMs);
-                Power.RebootDevice(RebootOption.NormalReboot);
+                platform.Restart();
             }
 
             Thread.Sleep(Timeout.Infinite);

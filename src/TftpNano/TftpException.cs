@@ -37,6 +37,18 @@ namespace TftpNano
         }
 
         /// <summary>
+        /// Creates the exception for an ERROR packet the peer sent.
+        /// </summary>
+        /// <param name="errorCode">The peer's error code.</param>
+        /// <param name="serverMessage">The peer's own text, as it sent it.</param>
+        /// <param name="message">A complete sentence for the user.</param>
+        internal TftpException(TftpErrorCode errorCode, string serverMessage, string message)
+            : this(TftpFailure.RemoteError, errorCode, message, null)
+        {
+            ServerMessage = serverMessage;
+        }
+
+        /// <summary>
         /// Gets why the operation failed.
         /// </summary>
         public TftpFailure Failure { get; }
@@ -46,5 +58,12 @@ namespace TftpNano
         /// <see cref="TftpFailure.RemoteError"/>, otherwise the one sent to the peer.
         /// </summary>
         public TftpErrorCode ErrorCode { get; }
+
+        /// <summary>
+        /// Gets the text of the peer's ERROR packet (such as <c>File not found</c>) when
+        /// <see cref="Failure"/> is <see cref="TftpFailure.RemoteError"/>, otherwise null. It is the
+        /// peer's, unfiltered: escape it before writing it to a terminal.
+        /// </summary>
+        public string ServerMessage { get; }
     }
 }

@@ -82,7 +82,7 @@ namespace TftpNano.Boot
             _platform.Log("boot: starting release " + report.Version + (onTrial
                 ? " on trial (start " + store.State.Boots.ToString() + " of " + settings.TrialBoots.ToString() + ")"
                 : string.Empty) + ": " + manifest.EntryType + "." + manifest.EntryMethod);
-            ApplicationHealth.Attach(store, settings.Root.Substring(0, 3));
+            ApplicationHealth.Attach(new RunningRelease(store, _platform, settings));
             try
             {
                 _platform.Launch(settings, store.State.Active, manifest);

@@ -55,6 +55,12 @@ namespace TftpNano.Boot
         void Launch(DeviceSettings settings, string folder, ReleaseManifest manifest);
 
         /// <summary>
+        /// Restarts the device: after a failed start of a release on trial, or when the running release
+        /// asks to start one it installed.
+        /// </summary>
+        void Restart();
+
+        /// <summary>
         /// Writes one line to the console.
         /// </summary>
         /// <param name="message">The line.</param>

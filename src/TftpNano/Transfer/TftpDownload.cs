@@ -469,9 +469,9 @@ namespace TftpNano.Transfer
                 return;
             }
 
-            throw new TftpException(TftpFailure.RemoteError, code, _server.ToString() + " refused '" + _fileName
+            throw new TftpException(code, message, _server.ToString() + " refused '" + _fileName
                 + "' with TFTP error " + ((int)code).ToString() + " (" + TftpErrorDescriptions.Describe(code) + "): "
-                + message, null);
+                + message);
         }
 
         private bool OnData(int length)

@@ -43,18 +43,25 @@ namespace TftpNano.Update
         /// <param name="transports">Opens the sockets each download uses (one per transfer), or null when the server is never asked.</param>
         /// <param name="settings">The server, channel, key and policy.</param>
         public FirmwareUpdater(IUpdateStorage storage, IDatagramTransportFactory transports, UpdateSettings settings)
+            : this(new ReleaseStore(CheckStorage(storage)), transports, settings)
         {
-            if (storage == null)
-            {
-                throw new ArgumentNullException("storage");
-            }
+        }
 
+        /// <summary>
+        /// Creates an updater over a store already recovered, such as the one the boot app started the
+        /// running release from: its record in memory stays the one every later commit builds on.
+        /// </summary>
+        /// <param name="store">The installed releases.</param>
+        /// <param name="transports">Opens the sockets each download uses, or null when the server is never asked.</param>
+        /// <param name="settings">The server, channel, key and policy.</param>
+        internal FirmwareUpdater(ReleaseStore store, IDatagramTransportFactory transports, UpdateSettings settings)
+        {
             if (settings == null)
             {
                 throw new ArgumentNullException("settings");
             }
 
-            _store = new ReleaseStore(storage);
+            _store = store;
             _transports = transports;
             _settings = settings;
             _verifier = new VerifyingWriteStream();
@@ -92,10 +99,53 @@ namespace TftpNano.Update
         public UpdateResult Run(bool checkServer)
         {
             UpdateResult result = new UpdateResult();
+            Attempt(result, true, checkServer);
+
+            // Counted in every case: a release on trial that fails to start must reach its rollback
+            // whatever the network, the server or the update did.
             try
             {
-                _store.Recover();
-                SettleTrial(result);
+                _store.CountBoot();
+            }
+            catch (Exception e)
+            {
+                Refuse(result, UpdateFailure.Storage, "Counting the start failed: " + ExceptionText.Describe(e));
+            }
+
+            result.ActiveVersion = ActiveVersion;
+            return result;
+        }
+
+        /// <summary>
+        /// Asks the server once on behalf of the release that is running: a new release is fetched,
+        /// checked and made active, on trial from the next start, exactly as at boot. Unlike
+        /// <see cref="Run()"/> nothing is recovered, no trial is settled and no start is counted: the
+        /// boot that started the running release did that, and the store holds its record.
+        /// </summary>
+        /// <returns>What happened; a refusal is a result, not an exception.</returns>
+        internal UpdateResult RunForApplication()
+        {
+            UpdateResult result = new UpdateResult();
+            Attempt(result, false, true);
+            result.ActiveVersion = ActiveVersion;
+            return result;
+        }
+
+        private string ActiveVersion
+        {
+            get { return _store.ActiveManifest == null ? null : _store.ActiveManifest.Version.ToString(); }
+        }
+
+        private void Attempt(UpdateResult result, bool atBoot, bool checkServer)
+        {
+            try
+            {
+                if (atBoot)
+                {
+                    _store.Recover();
+                    SettleTrial(result);
+                }
+
                 if (checkServer && _settings.Server != null && _transports != null)
                 {
                     Update(result);
@@ -117,23 +167,19 @@ namespace TftpNano.Update
             catch (Exception e)
             {
                 // Whatever else broke (on a device, natives throw plain System.Exception): a result with
-                // its reason, and the start below is counted all the same.
+                // its reason, and at boot the start is counted all the same.
                 Refuse(result, UpdateFailure.Unexpected, "The update failed: " + ExceptionText.Describe(e));
             }
+        }
 
-            // Counted in every case: a release on trial that fails to start must reach its rollback
-            // whatever the network, the server or the update did.
-            try
+        private static IUpdateStorage CheckStorage(IUpdateStorage storage)
+        {
+            if (storage == null)
             {
-                _store.CountBoot();
-            }
-            catch (Exception e)
-            {
-                Refuse(result, UpdateFailure.Storage, "Counting the start failed: " + ExceptionText.Describe(e));
+                throw new ArgumentNullException("storage");
             }
 
-            result.ActiveVersion = _store.ActiveManifest == null ? null : _store.ActiveManifest.Version.ToString();
-            return result;
+            return storage;
         }
 
         private void SettleTrial(UpdateResult result)

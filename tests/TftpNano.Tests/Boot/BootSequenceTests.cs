@@ -172,6 +172,94 @@ public sealed class BootSequenceTests : IDisposable
         Assert.Equal((BootOutcome.LaunchFailed, "2.0", true), (failing.Outcome, failing.Version, failing.RebootRecommended));
     }
 
+    [Fact]
+    public void ARunningReleaseInstallsTheNextOneAndStartsItOnTrialAfterARestart()
+    {
+        _lab.Publish("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        // While a release runs its own assemblies are loaded too: Drivers and Blinky answer the lookup.
+        var platform = new RecordingPlatform(_lab, Settings) { Loaded = ["Drivers", "Blinky"] };
+        Assert.Equal(BootOutcome.Launched, new BootSequence(platform).Run().Outcome);
+        Assert.True(ApplicationHealth.Confirm());
+        Assert.Equal("1.0", ApplicationHealth.Version);
+
+        UpdateResult upToDate = ApplicationHealth.CheckForUpdate();
+        Assert.Equal((UpdateOutcome.UpToDate, "1.0"), (upToDate.Outcome, upToDate.ActiveVersion));
+        Assert.False(ApplicationHealth.RestartPending);
+
+        _lab.Publish("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+        int served = _lab.ServedFiles().Length;
+        UpdateResult installed = ApplicationHealth.CheckForUpdate();
+
+        Assert.True(installed.Outcome == UpdateOutcome.Installed, installed.Message);
+        Assert.Equal(("2.0", 1, 1), (installed.ActiveVersion, installed.FilesDownloaded, installed.FilesCopied));
+        Assert.Contains("update: Installed release 2.0 (1 fetched, 1 unchanged).", platform.Lines);
+        Assert.Equal(["manifest", "manifest.sig", "Blinky.pe"], _lab.ServedFiles().Skip(served));
+        Assert.True(ApplicationHealth.RestartPending);
+        Assert.Equal("1.0", ApplicationHealth.Version);
+
+        // The release that runs is 1.0: it cannot end 2.0's trial before 2.0 ever started.
+        Assert.False(ApplicationHealth.Confirm());
+        Assert.Equal((false, 0), (_lab.Inspect().State.Confirmed, _lab.Inspect().State.Boots));
+
+        ApplicationHealth.Restart();
+        Assert.Equal(1, platform.Restarts);
+        Assert.Contains("boot: restart asked by release 1.0.", platform.Lines);
+
+        var next = new RecordingPlatform(_lab, Settings);
+        BootReport report = new BootSequence(next).Run();
+        Assert.Equal((BootOutcome.Launched, "2.0", UpdateOutcome.UpToDate), (report.Outcome, report.Version, report.Update!.Outcome));
+        Assert.Contains("boot: starting release 2.0 on trial (start 1 of 3): Blinky.Program.Main", next.Lines);
+        Assert.True(ApplicationHealth.Confirm());
+        _lab.AssertActive("2.0");
+    }
+
+    [Fact]
+    public void AnUpdateAskedByTheApplicationIsRefusedLikeOneAtBootAndChangesNothing()
+    {
+        _lab.Publish("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        var platform = new RecordingPlatform(_lab, Settings);
+        new BootSequence(platform).Run();
+        int boots = _lab.Inspect().State.Boots;
+
+        _lab.Publish("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+        File.Delete(Path.Combine(_lab.Channel, "manifest.sig"));
+        UpdateResult refused = ApplicationHealth.CheckForUpdate();
+
+        Assert.Equal((UpdateOutcome.Refused, UpdateFailure.SignatureMissing, "1.0"), (refused.Outcome, refused.Failure, refused.ActiveVersion));
+        Assert.False(ApplicationHealth.RestartPending);
+        Assert.Equal(boots, _lab.Inspect().State.Boots);
+        Assert.True(ApplicationHealth.Confirm());
+        _lab.AssertActive("1.0");
+    }
+
+    [Fact]
+    public void WithBadSettingsTheApplicationsCheckAsksNoServer()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        var platform = new RecordingPlatform(_lab, "server=tftp.example\n");
+        new BootSequence(platform).Run();
+        int served = _lab.ServedFiles().Length;
+
+        UpdateResult result = ApplicationHealth.CheckForUpdate();
+
+        Assert.Equal((UpdateOutcome.NotChecked, "1.0"), (result.Outcome, result.ActiveVersion));
+        Assert.Contains("settings", result.Message, StringComparison.Ordinal);
+        Assert.Equal(served, _lab.ServedFiles().Length);
+    }
+
+    [Fact]
+    public void AnApplicationTheBootAppDidNotStartIsToldSo()
+    {
+        ApplicationHealth.Attach(null!);
+
+        Assert.Null(ApplicationHealth.Drive);
+        Assert.Null(ApplicationHealth.Version);
+        Assert.False(ApplicationHealth.Confirm());
+        Assert.False(ApplicationHealth.RestartPending);
+        Assert.Throws<InvalidOperationException>(() => ApplicationHealth.CheckForUpdate());
+        Assert.Throws<InvalidOperationException>(ApplicationHealth.Restart);
+    }
+
     public void Dispose() => _lab.Dispose();
 
     /// <summary>The hardware steps, done with host means and recorded.</summary>
@@ -208,12 +296,15 @@ public sealed class BootSequenceTests : IDisposable
         public IUpdateStorage MountStorage(DeviceSettings deviceSettings) =>
             StorageFailure is null ? new HostStorage(lab.DeviceRoot) : throw StorageFailure;
 
-        // What a boot app built with the kit's release set carries.
+        /// <summary>The release's assemblies loaded beside the boot app's, as while a release runs.</summary>
+        public string[] Loaded { get; init; } = [];
+
+        // What a boot app built with the kit's release set carries, and whatever else is loaded.
         public Version? FindAssembly(string name) => name switch
         {
             "mscorlib" => new Version(1, 17, 11, 0),
             "TftpNano" => new Version(1, 0, 0, 0),
-            _ => null,
+            _ => Launches.Count > 0 && Loaded.Contains(name) ? new Version(1, 0, 0, 0) : null,
         };
 
         public void Launch(DeviceSettings deviceSettings, string folder, ReleaseManifest manifest)
@@ -224,6 +315,10 @@ public sealed class BootSequenceTests : IDisposable
                 throw LaunchFailure;
             }
         }
+
+        public int Restarts { get; private set; }
+
+        public void Restart() => Restarts++;
 
         public void Log(string message) => Lines.Add(message);
     }
