@@ -9,7 +9,7 @@ namespace TftpNano
     /// the device. Names are ASCII (the codec and the manifest refuse anything else), so ASCII folding is
     /// the whole rule.
     /// </remarks>
-    public static class AsciiCase
+    internal static class AsciiCase
     {
         /// <summary>
         /// Lowers the ASCII letters A to Z and leaves every other character as it is.

@@ -9,7 +9,7 @@ namespace TftpNano
     /// nanoFramework's natives throw exceptions without a message (a full littlefs volume is a bare
     /// <c>System.Exception</c>), so the message alone can be empty: the type always says something.
     /// </remarks>
-    public static class ExceptionText
+    internal static class ExceptionText
     {
         /// <summary>
         /// Describes an exception by its type and, when it has one, its message.

@@ -107,19 +107,22 @@ namespace TftpNano
                 download.Progress += progress;
             }
 
-            if (cancellation.IsCancellationRequested)
-            {
-                download.Cancel();
-            }
-
+            // Register calls Cancel at once for a token already cancelled. For it, and for a token that
+            // can never be cancelled, it returns an empty registration, whose Dispose nanoCLR turns into
+            // an exception, or a crash inside a finally block while an exception unwinds (a refused
+            // file): only a real registration is disposed.
             CancellationTokenRegistration registration = cancellation.Register(download.Cancel);
+            bool registered = !registration.Equals(new CancellationTokenRegistration());
             try
             {
                 return download.Run(_server, fileName, destination);
             }
             finally
             {
-                registration.Dispose();
+                if (registered)
+                {
+                    registration.Dispose();
+                }
             }
         }
     }

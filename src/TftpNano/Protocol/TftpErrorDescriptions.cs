@@ -4,7 +4,7 @@ namespace TftpNano.Protocol
     /// The meaning RFC 1350 and RFC 2347 give each error code, for messages people read.
     /// </summary>
     /// <remarks>nanoFramework's <c>Enum.ToString()</c> yields only the number, hence this table.</remarks>
-    public static class TftpErrorDescriptions
+    internal static class TftpErrorDescriptions
     {
         /// <summary>
         /// Describes an error code.

@@ -48,6 +48,11 @@ internal sealed class ServedChannel : IDisposable
 
     public IPEndPoint EndPoint { get; }
 
+    /// <summary>How many times the embedded server has sent the whole of a file of the channel.</summary>
+    public int TimesServed(string name) =>
+        (_embedded ?? throw new InvalidOperationException("Only the embedded server counts its transfers."))
+            .FinishedTransfers.Count(t => t.Completed && t.FileName == Name + "/" + name);
+
     /// <summary>A folder for the devices' images, removed with the channel.</summary>
     public string DeviceFolder(string name) => _workspace.Folder(name);
 

@@ -13,9 +13,10 @@ internal sealed record ProcessResult(int ExitCode, byte[] StandardOutputBytes, s
 /// </summary>
 internal static class ProcessRunner
 {
-    public static ProcessResult Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
+    public static ProcessResult Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        using Process process = Start(fileName, arguments, workingDirectory);
+        using Process process = Start(fileName, arguments, workingDirectory, environment);
         var stdoutBytes = new MemoryStream();
         Task stdout = process.StandardOutput.BaseStream.CopyToAsync(stdoutBytes);
         Task<string> stderr = process.StandardError.ReadToEndAsync();
@@ -31,7 +32,8 @@ internal static class ProcessRunner
         return new ProcessResult(process.ExitCode, stdoutBytes.ToArray(), stderr.Result);
     }
 
-    public static Process Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    public static Process Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -44,6 +46,11 @@ internal static class ProcessRunner
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
 
         return Process.Start(info) ?? throw new InvalidOperationException("Cannot start " + fileName);

@@ -142,7 +142,23 @@ internal sealed class VirtualDevice
     public DeviceRun BootAndCutPower(long instruction) =>
         Run(Path.Combine(Build.OutputFolder(BootApp), "TftpNano.Device.pe"), instruction);
 
+    /// <summary>Runs another application on this device: its <c>.pe</c> with the deployment beside it.</summary>
+    public DeviceRun RunApp(string app, int seconds = 110) => Run(app, null, seconds);
+
+    /// <summary>
+    /// Boots the boot app in the background, for a test that changes the server while the release runs;
+    /// <see cref="RunningDevice.Wait"/> collects the run.
+    /// </summary>
+    public RunningDevice StartBoot(int seconds) =>
+        new(ProcessRunner.Start(NanoKit.Tool("nf-run"), Arguments(Path.Combine(Build.OutputFolder(BootApp), "TftpNano.Device.pe"), null, seconds), _folder));
+
     private DeviceRun Run(string app, long? killAtIl, int seconds = 110)
+    {
+        ProcessResult result = ProcessRunner.Run(NanoKit.Tool("nf-run"), Arguments(app, killAtIl, seconds), RunLimit, _folder);
+        return new DeviceRun(result.ExitCode, result.StandardOutput, result.StandardError);
+    }
+
+    private List<string> Arguments(string app, long? killAtIl, int seconds)
     {
         var arguments = new List<string> { "--timeout", seconds.ToString(CultureInfo.InvariantCulture), "--heap", Heap, "--flash", Flash, "--sd", SdCard };
         if (FlashSize is not null)
@@ -156,8 +172,7 @@ internal sealed class VirtualDevice
         }
 
         arguments.Add(app);
-        ProcessResult result = ProcessRunner.Run(NanoKit.Tool("nf-run"), arguments, RunLimit, _folder);
-        return new DeviceRun(result.ExitCode, result.StandardOutput, result.StandardError);
+        return arguments;
     }
 
     private static void RequireBuilt(string project)
@@ -182,5 +197,28 @@ internal sealed class VirtualDevice
         }
 
         return literal.Append('"').ToString();
+    }
+}
+
+/// <summary>A boot of the virtual device running in the background.</summary>
+internal sealed class RunningDevice(System.Diagnostics.Process process)
+{
+    private readonly Task<string> _console = process.StandardOutput.ReadToEndAsync();
+    private readonly Task<string> _interpreter = process.StandardError.ReadToEndAsync();
+
+    /// <summary>Waits for the run to end (nf-run's own time limit ends it) and returns what it printed.</summary>
+    public DeviceRun Wait()
+    {
+        using (process)
+        {
+            if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+
+            process.WaitForExit();
+            return new DeviceRun(process.ExitCode, _console.Result, _interpreter.Result);
+        }
     }
 }
