@@ -17,7 +17,12 @@ namespace TftpNano.Transfer
         private int _windowSize = 4;
         private int _serverTimeoutSeconds = 1;
         private int _initialTimeoutMs = 1000;
+#if NANOFRAMEWORK_1_0
+        // The ESP32's clock ticks every 10 ms, so a wait of one tick can end at once: three ticks at least.
+        private int _minTimeoutMs = 30;
+#else
         private int _minTimeoutMs = 10;
+#endif
         private int _maxTimeoutMs = 4000;
         private int _maxRetries = 10;
         private int _transferTimeLimitSeconds;
@@ -74,7 +79,10 @@ namespace TftpNano.Transfer
             set { _initialTimeoutMs = Check(value, 1, 600000, "InitialTimeoutMs"); }
         }
 
-        /// <summary>Gets or sets the floor of the adaptive timeout, in milliseconds. Default 10.</summary>
+        /// <summary>
+        /// Gets or sets the floor of the adaptive timeout, in milliseconds. Default 30 on nanoFramework
+        /// (three ticks of the ESP32's 10 ms clock), 10 on desktop .NET.
+        /// </summary>
         public int MinTimeoutMs
         {
             get { return _minTimeoutMs; }
