@@ -74,7 +74,65 @@ namespace TftpNano.Device.Tests
             DeviceSettings plain = DeviceSettings.Parse("server=10.0.0.1\npublickey=none\n");
             Assert.IsTrue(plain.IsValid, Join(plain.Problems));
             Assert.AreEqual("10.0.0.1", plain.ToUpdateSettings().Server.ToString().Split(':')[0]);
-            Assert.AreEqual("0.0.0.0", DeviceSettings.Parse("server=0.0.0.0\npublickey=none\n").Server.ToString());
+            Assert.AreEqual("127.0.0.1", DeviceSettings.Parse("server=127.0.0.1\npublickey=none\n").Server.ToString());
+        }
+
+        [TestMethod]
+        public void TheServerIsOneHostNotABroadcastMulticastOrUnspecifiedAddress()
+        {
+            string[] refused = new string[] { "0.0.0.0", "0.1.2.3", "255.255.255.255", "224.0.0.1", "239.255.255.250", "240.0.0.1" };
+            for (int i = 0; i < refused.Length; i++)
+            {
+                DeviceSettings settings = DeviceSettings.Parse("server=" + refused[i] + "\npublickey=none\n");
+                Assert.IsFalse(settings.IsValid, refused[i]);
+                Assert.IsNull(settings.Server, refused[i]);
+                Assert.Contains("Line 1: server must be the address of one host", settings.Problems[0]);
+            }
+
+            Assert.IsTrue(DeviceSettings.Parse("server=223.255.255.254\npublickey=none\n").IsValid);
+        }
+
+        [TestMethod]
+        public void TheChannelFollowsTheManifestsRules()
+        {
+            string long200 = new string('c', 200);
+            string[] refused = new string[] { "../etc", "..", "a\\b", "fw//stable", "fw/../x", long200, "fw stable" };
+            for (int i = 0; i < refused.Length; i++)
+            {
+                DeviceSettings settings = DeviceSettings.Parse("server=10.0.0.2\npublickey=none\nchannel=" + refused[i] + "\n");
+                Assert.IsFalse(settings.IsValid, refused[i]);
+                Assert.Contains("Line 3: channel", settings.Problems[0]);
+                Assert.AreEqual(string.Empty, settings.Channel, refused[i]);
+            }
+
+            DeviceSettings good = DeviceSettings.Parse("server=10.0.0.2\npublickey=none\nchannel=/fw/stable-2.x/\n");
+            Assert.IsTrue(good.IsValid, Join(good.Problems));
+            Assert.AreEqual("fw/stable-2.x", good.Channel);
+        }
+
+        [TestMethod]
+        public void TheRootIsAFolderInsideTheStoragesDrive()
+        {
+            string[] refused = new string[] { "C:\\tftpnano", "I:\\tftpnano\\..\\..", "I:\\a\\\\b", "I:\\.\\x", "I:\\x?", "I:\\x/y", "I:\\x\\" };
+            for (int i = 0; i < refused.Length; i++)
+            {
+                DeviceSettings settings = DeviceSettings.Parse("server=10.0.0.2\npublickey=none\nroot=" + refused[i] + "\n");
+                Assert.IsFalse(settings.IsValid, refused[i]);
+                Assert.AreEqual("I:\\tftpnano", settings.Root, refused[i]);
+            }
+
+            // On the other drive than the storage's: whichever line comes first.
+            DeviceSettings internalOnD = DeviceSettings.Parse("server=10.0.0.2\npublickey=none\nroot=D:\\x\nstorage=internal\n");
+            Assert.IsFalse(internalOnD.IsValid);
+            Assert.Contains("root D:\\x is not on I:, where storage=internal keeps releases.", internalOnD.Problems[0]);
+            Assert.AreEqual("I:\\tftpnano", internalOnD.Root);
+            DeviceSettings cardOnI = DeviceSettings.Parse("server=10.0.0.2\npublickey=none\nstorage=sd-mmc\nroot=I:\\x\n");
+            Assert.IsFalse(cardOnI.IsValid);
+            Assert.AreEqual("D:\\tftpnano", cardOnI.Root);
+
+            DeviceSettings good = DeviceSettings.Parse("server=10.0.0.2\npublickey=none\nstorage=sd-spi\nspi.cs=4\nroot=D:\\fleet\\releases\n");
+            Assert.IsTrue(good.IsValid, Join(good.Problems));
+            Assert.AreEqual("D:\\fleet\\releases", good.Root);
         }
 
         [TestMethod]

@@ -54,6 +54,9 @@ namespace TftpNano.Boot
         /// </summary>
         public const int MinTimeoutMs = 30;
 
+        // The longest root folder accepted: FAT's path limit leaves room for the release folders below it.
+        private const int MaxRootLength = 64;
+
         private readonly ArrayList _problems = new ArrayList();
         private readonly ArrayList _seen = new ArrayList();
         private string _root;
@@ -255,18 +258,32 @@ namespace TftpNano.Boot
             switch (key)
             {
                 case "server":
-                    IPAddress address = ParseIPv4(value);
-                    if (address == null)
+                    byte[] octets = ParseIPv4(value);
+                    if (octets == null)
                     {
                         return "server must be an IPv4 address such as 192.168.1.10, not '" + value + "'.";
                     }
 
-                    Server = address;
+                    if (!IsOneHost(octets))
+                    {
+                        return "server must be the address of one host, not '" + value + "' (unspecified, broadcast, multicast or reserved).";
+                    }
+
+                    Server = new IPAddress(octets);
                     return null;
                 case "port":
                     return ApplyNumber(key, value, 1, 65535);
                 case "channel":
-                    Channel = value.Trim(new char[] { '/' });
+                    // The manifest's own rule: a channel a manifest cannot name can never match one, and
+                    // '..' or '\\' would ask the server for a file outside the channel.
+                    string channel = value.Trim(new char[] { '/' });
+                    string channelProblem = ReleaseManifest.CheckChannel(channel);
+                    if (channelProblem != null)
+                    {
+                        return "channel: " + channelProblem;
+                    }
+
+                    Channel = channel;
                     return null;
                 case "network":
                     if (value == "wifi")
@@ -330,7 +347,7 @@ namespace TftpNano.Boot
 
                     return null;
                 case "root":
-                    if (value.Length < 4 || value[1] != ':' || value[2] != '\\')
+                    if (!IsFolderOnADrive(value))
                     {
                         return "root must be a folder with its drive, such as D:\\tftpnano, not '" + value + "'.";
                     }
@@ -480,6 +497,14 @@ namespace TftpNano.Boot
 
         private void CheckCombination()
         {
+            // The storage's drive is the one its driver mounts: a root elsewhere can never be used.
+            string drive = Storage == StorageKind.InternalFlash ? "I:" : "D:";
+            if (_root != null && _root.Substring(0, 2) != drive)
+            {
+                _problems.Add("root " + _root + " is not on " + drive + ", where storage=" + StorageName + " keeps releases.");
+                _root = null;
+            }
+
             if (Server == null && !_seen.Contains("server"))
             {
                 _problems.Add("server is not set.");
@@ -538,10 +563,53 @@ namespace TftpNano.Boot
             return true;
         }
 
+        private string StorageName
+        {
+            get { return Storage == StorageKind.InternalFlash ? "internal" : Storage == StorageKind.SdMmc ? "sd-mmc" : "sd-spi"; }
+        }
+
+        // A drive letter, ":\\", then folder names separated by single backslashes: no '.' or '..' part
+        // (which would leave the folder, or the drive), no empty part, none of FAT's forbidden characters.
+        private static bool IsFolderOnADrive(string value)
+        {
+            if (value.Length < 4 || value.Length > MaxRootLength || value[1] != ':' || value[2] != '\\')
+            {
+                return false;
+            }
+
+            string[] parts = value.Substring(3).Split(new char[] { '\\' });
+            for (int i = 0; i < parts.Length; i++)
+            {
+                string part = parts[i];
+                if (part.Length == 0 || part == "." || part == "..")
+                {
+                    return false;
+                }
+
+                for (int j = 0; j < part.Length; j++)
+                {
+                    char c = part[j];
+                    if (c < ' ' || c >= 0x7f || "/:*?\"<>|".IndexOf(c) >= 0)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        // A server answers one host: not 0.x.x.x ("this network", RFC 1122 3.2.1.3), not 224 to 239
+        // (multicast) and not 240 to 255 (reserved, and the limited broadcast).
+        private static bool IsOneHost(byte[] octets)
+        {
+            return octets[0] != 0 && octets[0] < 224;
+        }
+
         // Four decimal octets, each 0 to 255 and without a leading zero: IPAddress.Parse reads 010.0.0.1 as
         // 8.0.0.1 (octal, as inet_aton does) and fails on 09.1.1.1, so a device would ask the wrong server
         // or none. The address is built from the octets, never parsed again.
-        private static IPAddress ParseIPv4(string text)
+        private static byte[] ParseIPv4(string text)
         {
             string[] parts = text.Split(new char[] { '.' });
             if (parts.Length != 4)
@@ -567,7 +635,7 @@ namespace TftpNano.Boot
                 octets[i] = (byte)value;
             }
 
-            return new IPAddress(octets);
+            return octets;
         }
     }
 }

@@ -367,6 +367,29 @@ public sealed class CliConventionsTests : IDisposable
         Assert.Equal([$"{good}: valid: server 10.0.0.1:69, channel fw/stable, releases in D:\\tftpnano, UNSIGNED releases accepted"], Lines(valid.StandardOutput));
     }
 
+    [Theory]
+    [InlineData("server=10.0.0.1\nroot=C:\\tftpnano\n", "root C:\\x5ctftpnano is not on I:, where storage=internal keeps releases.")]
+    [InlineData("server=10.0.0.1\nroot=D:\\x\nstorage=internal\n", "root D:\\x5cx is not on I:, where storage=internal keeps releases.")]
+    [InlineData("server=10.0.0.1\nroot=I:\\tftpnano\\..\\..\n", "Line 3: root must be a folder with its drive")]
+    [InlineData("server=10.0.0.1\nchannel=../etc\n", "Line 3: channel: The channel '../etc' has an empty part, '..', or a '/' at an end.")]
+    [InlineData("server=10.0.0.1\nchannel=a\\b\n", "Line 3: channel: The channel 'a\\x5cb' is not printable ASCII")]
+    [InlineData("server=10.0.0.1\nchannel=fw//stable\n", "Line 3: channel: The channel 'fw//stable' has an empty part")]
+    [InlineData("server=255.255.255.255\n", "Line 2: server must be the address of one host")]
+    [InlineData("server=224.0.0.1\n", "Line 2: server must be the address of one host")]
+    [InlineData("server=0.0.0.0\n", "Line 2: server must be the address of one host")]
+    public void CheckConfigRefusesSettingsTheDeviceCouldNeverUse(string lines, string problem)
+    {
+        // The tool prints a problem as the device's parser words it, with its control characters and
+        // backslashes escaped (\x5c).
+        string file = Path.Combine(_output, "never.conf");
+        File.WriteAllText(file, "publickey=none\n" + lines);
+
+        ProcessResult result = Tftpnano("check-config", file);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(problem, result.StandardOutput, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ManifestRefusesToUnsignASignedChannelDryRunsAndReplacesTheFolderWhole()
     {
