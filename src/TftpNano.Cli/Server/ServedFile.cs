@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace TftpNano.Cli.Server;
@@ -9,15 +8,13 @@ namespace TftpNano.Cli.Server;
 /// <remarks>
 /// .NET reports a FIFO or a device in the served folder as an ordinary file, and opening a FIFO waits
 /// for a writer, which would hang the transfer's thread for good. So on Linux the file is opened
-/// without blocking (open(2) with O_NONBLOCK), and refused unless it is seekable and, when it claims
-/// to be empty, really is (a character device such as /dev/zero claims 0 bytes and reads forever).
-/// Whatever the file does later, the transfer sends exactly the length it had at the open.
+/// without blocking (O_NONBLOCK) and refused unless the opened descriptor is a regular file
+/// (<see cref="LinuxFiles"/>); elsewhere unless it is seekable and, when it claims to be empty, really
+/// is (a character device such as /dev/zero claims 0 bytes and reads forever). Whatever the file does
+/// later, the transfer sends exactly the length it had at the open.
 /// </remarks>
 internal sealed class ServedFile : IDisposable
 {
-    private const int ReadOnly = 0;
-    private const int NonBlocking = 0x800;
-    private const int CloseOnExec = 0x80000;
     private readonly FileStream _stream;
 
     private ServedFile(FileStream stream, long length)
@@ -30,7 +27,7 @@ internal sealed class ServedFile : IDisposable
     public long Length { get; }
 
     /// <summary>
-    /// Opens a file for reading.
+    /// Opens a file for reading by its path.
     /// </summary>
     /// <param name="path">The file.</param>
     /// <returns>The file, or null when it is not a regular file.</returns>
@@ -38,11 +35,38 @@ internal sealed class ServedFile : IDisposable
     /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
     public static ServedFile? Open(string path)
     {
-        FileStream stream = OperatingSystem.IsLinux()
-            ? new FileStream(OpenWithoutBlocking(path), FileAccess.Read, 1)
-            : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        if (!OperatingSystem.IsLinux())
+        {
+            return Open(File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read));
+        }
+
+        int error = LinuxFiles.OpenWithoutBlocking(path, out SafeFileHandle? handle);
+        return error switch
+        {
+            0 => Open(handle!),
+            LinuxFiles.PermissionDenied => throw new UnauthorizedAccessException($"Access to '{path}' is denied."),
+            LinuxFiles.NoSuchFile => throw new FileNotFoundException($"'{path}' does not exist.", path),
+            _ => throw new IOException($"Cannot open '{path}' (errno {error})."),
+        };
+    }
+
+    /// <summary>
+    /// Takes an opened file for a transfer, or closes it and returns null when it is not a regular file.
+    /// </summary>
+    /// <param name="handle">The file, opened for reading; the result owns it.</param>
+    /// <returns>The file, or null.</returns>
+    public static ServedFile? Open(SafeFileHandle handle)
+    {
+        FileStream? stream = null;
         try
         {
+            if (OperatingSystem.IsLinux() && !LinuxFiles.IsRegularFile(handle))
+            {
+                handle.Dispose();
+                return null;
+            }
+
+            stream = new FileStream(handle, FileAccess.Read, 1);
             if (!stream.CanSeek)
             {
                 stream.Dispose();
@@ -60,7 +84,15 @@ internal sealed class ServedFile : IDisposable
         }
         catch
         {
-            stream.Dispose();
+            if (stream is null)
+            {
+                handle.Dispose();
+            }
+            else
+            {
+                stream.Dispose();
+            }
+
             throw;
         }
     }
@@ -90,26 +122,4 @@ internal sealed class ServedFile : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _stream.Dispose();
-
-    private static SafeFileHandle OpenWithoutBlocking(string path)
-    {
-        int descriptor = Open(path, ReadOnly | NonBlocking | CloseOnExec);
-        if (descriptor < 0)
-        {
-            int error = Marshal.GetLastPInvokeError();
-            const int PermissionDenied = 13;
-            const int NoSuchFile = 2;
-            throw error switch
-            {
-                PermissionDenied => new UnauthorizedAccessException($"Access to '{path}' is denied."),
-                NoSuchFile => new FileNotFoundException($"'{path}' does not exist.", path),
-                _ => new IOException($"Cannot open '{path}' (errno {error})."),
-            };
-        }
-
-        return new SafeFileHandle(descriptor, ownsHandle: true);
-    }
-
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 }

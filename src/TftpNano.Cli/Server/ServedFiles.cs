@@ -1,16 +1,25 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace TftpNano.Cli.Server;
 
 /// <summary>
 /// Maps requested file names to files inside the served folder and nowhere else.
 /// </summary>
 /// <remarks>
-/// Names are relative; '..' segments and absolute names are refused outright, and every symbolic
-/// link on the way is resolved so that a link pointing out of the folder is refused as well.
+/// Names are relative; '..' segments and absolute names are refused outright. On Linux the kernel
+/// resolves the rest beneath the folder and opens it in one step (openat2 with RESOLVE_BENEATH): a
+/// link may lead elsewhere inside the folder, and one leading out of it is refused, however the
+/// folder's names are swapped meanwhile. Where openat2 is missing (another system, Linux before 5.6)
+/// every link on the way is resolved first and the result opened, which a writer to the folder could
+/// race.
 /// </remarks>
-public sealed class ServedFiles
+public sealed class ServedFiles : IDisposable
 {
     private const int MaxLinkDepth = 40;
     private readonly string _root;
+
+    // The folder opened once, for openat2; null where names are resolved by path.
+    private SafeFileHandle? _folder;
 
     /// <summary>
     /// Creates the map for a folder.
@@ -24,6 +33,10 @@ public sealed class ServedFiles
         }
 
         _root = ResolveLinks(Path.GetFullPath(root), 0) ?? throw new IOException($"Cannot resolve '{root}'.");
+        if (OperatingSystem.IsLinux())
+        {
+            _folder = LinuxFiles.OpenFolder(_root);
+        }
     }
 
     /// <summary>Gets the served folder with every link resolved.</summary>
@@ -38,16 +51,9 @@ public sealed class ServedFiles
     public (Protocol.TftpErrorCode Code, string Message)? TryResolve(string requested, out string path)
     {
         path = "";
-        string relative = requested.Replace('\\', '/');
-        if (relative.StartsWith('/') || Path.IsPathRooted(requested) || (relative.Length > 1 && relative[1] == ':'))
+        if (Validate(requested, out string[] segments) is { } invalid)
         {
-            return (Protocol.TftpErrorCode.AccessViolation, "Absolute paths are not served.");
-        }
-
-        string[] segments = relative.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments.Length == 0 || segments.Any(s => s == ".."))
-        {
-            return (Protocol.TftpErrorCode.AccessViolation, "Paths outside the served folder are not served.");
+            return invalid;
         }
 
         string? resolved = ResolveLinks(Path.GetFullPath(Path.Combine(_root, Path.Combine(segments))), 0);
@@ -74,6 +80,32 @@ public sealed class ServedFiles
     internal (Protocol.TftpErrorCode Code, string Message)? TryOpen(string requested, out ServedFile? file)
     {
         file = null;
+        if (Validate(requested, out string[] segments) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (_folder is not null)
+        {
+            int error = LinuxFiles.OpenBeneath(_folder, string.Join('/', segments), out SafeFileHandle? handle);
+            switch (error)
+            {
+                case 0:
+                    return Take(handle!, out file);
+                case LinuxFiles.NoSuchFile or LinuxFiles.NotAFolder:
+                    return (Protocol.TftpErrorCode.FileNotFound, "File not found.");
+                case LinuxFiles.LeavesTheFolder or LinuxFiles.Link:
+                    return (Protocol.TftpErrorCode.AccessViolation, "The file links outside the served folder.");
+                case LinuxFiles.NoSuchCall:
+                    // A kernel before 5.6: by path from now on (transfers on other threads may still
+                    // hold the handle, which its finalizer closes).
+                    _folder = null;
+                    break;
+                default:
+                    return (Protocol.TftpErrorCode.AccessViolation, "Cannot read the file.");
+            }
+        }
+
         if (TryResolve(requested, out string path) is { } refusal)
         {
             return refusal;
@@ -85,6 +117,43 @@ public sealed class ServedFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            return (Protocol.TftpErrorCode.AccessViolation, "Cannot read the file.");
+        }
+
+        return file is null ? (Protocol.TftpErrorCode.AccessViolation, "Only regular files are served.") : null;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _folder?.Dispose();
+
+    // A relative name without '..': what is left to resolve beneath the folder.
+    private static (Protocol.TftpErrorCode Code, string Message)? Validate(string requested, out string[] segments)
+    {
+        segments = [];
+        string relative = requested.Replace('\\', '/');
+        if (relative.StartsWith('/') || Path.IsPathRooted(requested) || (relative.Length > 1 && relative[1] == ':'))
+        {
+            return (Protocol.TftpErrorCode.AccessViolation, "Absolute paths are not served.");
+        }
+
+        segments = relative.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length == 0 || segments.Any(s => s == ".."))
+        {
+            return (Protocol.TftpErrorCode.AccessViolation, "Paths outside the served folder are not served.");
+        }
+
+        return null;
+    }
+
+    private static (Protocol.TftpErrorCode Code, string Message)? Take(SafeFileHandle handle, out ServedFile? file)
+    {
+        try
+        {
+            file = ServedFile.Open(handle);
+        }
+        catch (IOException)
+        {
+            file = null;
             return (Protocol.TftpErrorCode.AccessViolation, "Cannot read the file.");
         }
 

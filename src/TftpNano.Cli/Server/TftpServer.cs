@@ -105,6 +105,7 @@ public sealed class TftpServer : IDisposable
         }
 
         _listener.Dispose();
+        _files.Dispose();
     }
 
     internal void OnFinished(ServerTransfer transfer)
