@@ -93,6 +93,7 @@ namespace TftpNano.Device.Tests
             Refused(UpdateFailure.InvalidFileName, Manifest("1", "A.B", "lib\\a.pe 1 " + Digest));
             Refused(UpdateFailure.InvalidFileName, Manifest("1", "A.B", "I:a.pe 1 " + Digest));
             Refused(UpdateFailure.InvalidFileName, Manifest("1", "A.B", "a..pe 1 " + Digest));
+            Refused(UpdateFailure.InvalidFileName, Manifest("1", "A.B", "a.bin. 1 " + Digest));
             Refused(UpdateFailure.InvalidFileName, Manifest("1", "A.B", ".. 1 " + Digest));
             Refused(UpdateFailure.InvalidFileName, Manifest("1", "A.B", "a*.pe 1 " + Digest));
             Refused(UpdateFailure.InvalidFileName, Manifest("1", "A.B", "Manifest 1 " + Digest));

@@ -9,17 +9,18 @@ namespace TftpNano.Cli.Server;
 /// Names are relative; '..' segments and absolute names are refused outright. On Linux the kernel
 /// resolves the rest beneath the folder and opens it in one step (openat2 with RESOLVE_BENEATH): a
 /// link may lead elsewhere inside the folder, and one leading out of it is refused, however the
-/// folder's names are swapped meanwhile. Where openat2 is missing (another system, Linux before 5.6)
-/// every link on the way is resolved first and the result opened, which a writer to the folder could
-/// race.
+/// folder's names are swapped meanwhile. The folder itself is opened anew for each request, since
+/// publishing a release at the server's root swaps the whole folder for a new one. Where openat2 is
+/// missing (another system, Linux before 5.6) every link on the way is resolved first and the result
+/// opened, which a writer to the folder could race.
 /// </remarks>
-public sealed class ServedFiles : IDisposable
+public sealed class ServedFiles
 {
     private const int MaxLinkDepth = 40;
     private readonly string _root;
 
-    // The folder opened once, for openat2; null where names are resolved by path.
-    private SafeFileHandle? _folder;
+    // Set where openat2 cannot be used: names are then resolved by path.
+    private volatile bool _byPath = !OperatingSystem.IsLinux();
 
     /// <summary>
     /// Creates the map for a folder.
@@ -33,10 +34,6 @@ public sealed class ServedFiles : IDisposable
         }
 
         _root = ResolveLinks(Path.GetFullPath(root), 0) ?? throw new IOException($"Cannot resolve '{root}'.");
-        if (OperatingSystem.IsLinux())
-        {
-            _folder = LinuxFiles.OpenFolder(_root);
-        }
     }
 
     /// <summary>Gets the served folder with every link resolved.</summary>
@@ -85,9 +82,15 @@ public sealed class ServedFiles : IDisposable
             return invalid;
         }
 
-        if (_folder is not null)
+        if (!_byPath)
         {
-            int error = LinuxFiles.OpenBeneath(_folder, string.Join('/', segments), out SafeFileHandle? handle);
+            int error;
+            SafeFileHandle? handle;
+            using (SafeFileHandle folder = LinuxFiles.OpenFolder(_root))
+            {
+                error = LinuxFiles.OpenBeneath(folder, string.Join('/', segments), out handle);
+            }
+
             switch (error)
             {
                 case 0:
@@ -97,9 +100,7 @@ public sealed class ServedFiles : IDisposable
                 case LinuxFiles.LeavesTheFolder or LinuxFiles.Link:
                     return (Protocol.TftpErrorCode.AccessViolation, "The file links outside the served folder.");
                 case LinuxFiles.NoSuchCall:
-                    // A kernel before 5.6: by path from now on (transfers on other threads may still
-                    // hold the handle, which its finalizer closes).
-                    _folder = null;
+                    _byPath = true;
                     break;
                 default:
                     return (Protocol.TftpErrorCode.AccessViolation, "Cannot read the file.");
@@ -122,9 +123,6 @@ public sealed class ServedFiles : IDisposable
 
         return file is null ? (Protocol.TftpErrorCode.AccessViolation, "Only regular files are served.") : null;
     }
-
-    /// <inheritdoc/>
-    public void Dispose() => _folder?.Dispose();
 
     // A relative name without '..': what is left to resolve beneath the folder.
     private static (Protocol.TftpErrorCode Code, string Message)? Validate(string requested, out string[] segments)

@@ -105,7 +105,6 @@ public sealed class TftpServer : IDisposable
         }
 
         _listener.Dispose();
-        _files.Dispose();
     }
 
     internal void OnFinished(ServerTransfer transfer)

@@ -112,17 +112,62 @@ internal static partial class ReleasePublisher
         StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
     private static partial int RenameAt2(int oldDirectory, string oldPath, int newDirectory, string newPath, uint flags);
 
-    // Everything the channel folder holds, channels below it included, so that the swap keeps them.
-    private static void CopyTree(string from, string to)
+    // Everything the channel folder holds, channels below it included, so that the swap keeps them:
+    // regular files and folders only. A link would publish whatever it names (the signing key, say),
+    // and a FIFO would block the copy for ever.
+    private static void CopyTree(string from, string to, string? channel = null)
     {
-        foreach (string file in Directory.GetFiles(from))
+        channel ??= from;
+        foreach (string entry in Directory.GetFileSystemEntries(from).Order(StringComparer.Ordinal))
         {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+            string name = Path.GetRelativePath(channel, entry);
+            if (new FileInfo(entry).LinkTarget is not null)
+            {
+                throw new ArgumentException($"{name} is a symbolic link: a release holds regular files only, and a link would publish whatever it names.");
+            }
+
+            if (Directory.Exists(entry))
+            {
+                CopyTree(entry, Directory.CreateDirectory(Path.Combine(to, Path.GetFileName(entry))).FullName, channel);
+            }
+            else
+            {
+                CopyRegularFile(entry, name, Path.Combine(to, Path.GetFileName(entry)));
+            }
+        }
+    }
+
+    // Opened without following a link and without waiting on a FIFO, and copied only when the opened
+    // file is a regular one (Linux); elsewhere the checks above and File.Copy.
+    private static void CopyRegularFile(string source, string name, string destination)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            File.Copy(source, destination);
+            return;
         }
 
-        foreach (string folder in Directory.GetDirectories(from))
+        int error = LinuxFiles.OpenWithoutFollowing(source, out Microsoft.Win32.SafeHandles.SafeFileHandle? handle);
+        if (error == LinuxFiles.Link)
         {
-            CopyTree(folder, Directory.CreateDirectory(Path.Combine(to, Path.GetFileName(folder))).FullName);
+            throw new ArgumentException($"{name} is a symbolic link: a release holds regular files only, and a link would publish whatever it names.");
+        }
+
+        if (error != 0)
+        {
+            throw new IOException($"Cannot read {source} (errno {error}).");
+        }
+
+        using (handle)
+        {
+            if (!LinuxFiles.IsRegularFile(handle!))
+            {
+                throw new ArgumentException($"{name} is not a regular file (a FIFO, a device or a socket): a release holds regular files only.");
+            }
+
+            using var input = new FileStream(handle!, FileAccess.Read);
+            using FileStream output = File.Create(destination);
+            input.CopyTo(output);
         }
     }
 

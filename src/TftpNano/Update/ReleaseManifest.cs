@@ -382,6 +382,13 @@ namespace TftpNano.Update
                 return "The file name '" + name + "' contains '..'.";
             }
 
+            if (name[name.Length - 1] == '.')
+            {
+                // FAT strips trailing dots: on an SD card 'a.bin.' and 'a.bin' are one file.
+                return "The file name '" + name + "' ends with a dot, which FAT drops: on an SD card it is '"
+                    + name.TrimEnd(new char[] { '.' }) + "'.";
+            }
+
             if (ReleaseFile.SameName(name, FileName) || ReleaseFile.SameName(name, SignatureFileName))
             {
                 return "The file name '" + name + "' is reserved for the manifest.";

@@ -391,6 +391,41 @@ public sealed class CliConventionsTests : IDisposable
     }
 
     [Fact]
+    public void ManifestRefusesLinksFifosAndNamesThatAliasOnFatAndChangesNothing()
+    {
+        string channel = Directory.CreateDirectory(Path.Combine(_workspace.Folder("hostile"), "fw")).FullName;
+        File.WriteAllText(Path.Combine(channel, "App.pe"), "one");
+        string[] publish = ["manifest", channel, "--channel", "fw", "--version", "1.0", "--entry", "App.P.Main", "--unsigned"];
+
+        // A link would publish whatever it names, the signing key included.
+        string secret = TestContent.WriteFile(_workspace.Root, "fleet.pem", 100);
+        File.CreateSymbolicLink(Path.Combine(channel, "passwd.pe"), secret);
+        ProcessResult link = Tftpnano(publish);
+        File.Delete(Path.Combine(channel, "passwd.pe"));
+
+        Directory.CreateSymbolicLink(Path.Combine(channel, "beta"), _workspace.Root);
+        ProcessResult folderLink = Tftpnano(publish);
+        Directory.Delete(Path.Combine(channel, "beta"));
+
+        // A FIFO would block the tool for ever on its open.
+        Assert.Equal(0, ProcessRunner.Run("mkfifo", [Path.Combine(channel, "f.pe")], TimeSpan.FromSeconds(10)).ExitCode);
+        ProcessResult fifo = Tftpnano(publish);
+        File.Delete(Path.Combine(channel, "f.pe"));
+
+        // FAT drops a trailing dot: on an SD card these are one file.
+        File.WriteAllText(Path.Combine(channel, "a.bin"), "two");
+        File.WriteAllText(Path.Combine(channel, "a.bin."), "three");
+        ProcessResult alias = Tftpnano(publish);
+
+        Assert.Equal((2, 2, 2, 2), (link.ExitCode, folderLink.ExitCode, fifo.ExitCode, alias.ExitCode));
+        Assert.Contains("passwd.pe is a symbolic link", link.StandardError, StringComparison.Ordinal);
+        Assert.Contains("beta is a symbolic link", folderLink.StandardError, StringComparison.Ordinal);
+        Assert.Contains("f.pe is not a regular file", fifo.StandardError, StringComparison.Ordinal);
+        Assert.Contains("'a.bin.' ends with a dot", alias.StandardError, StringComparison.Ordinal);
+        Assert.Equal(["App.pe", "a.bin", "a.bin."], Directory.GetFileSystemEntries(channel).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void ManifestRefusesToUnsignASignedChannelDryRunsAndReplacesTheFolderWhole()
     {
         string served = _workspace.Folder("served");
