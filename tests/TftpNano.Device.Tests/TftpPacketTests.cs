@@ -92,18 +92,34 @@ namespace TftpNano.Device.Tests
                 Packet(1, "", "octet"),
                 Packet(1, new byte[] { 0x66, 0xC3, 0xA9, 0 }, "octet"),
                 Packet(1, "f", "octet", "blksize"),
-                Packet(1, "f", "octet", "blksize", "big"),
-                Packet(1, "f", "octet", "blksize", "7"),
-                Packet(1, "f", "octet", "blksize", "65465"),
-                Packet(1, "f", "octet", "windowsize", "0"),
-                Packet(1, "f", "octet", "timeout", "256"),
-                Packet(1, "f", "octet", "tsize", "-1"),
                 Packet(1, "f", "octet", "blksize", "512", "BLKSIZE", "1024"),
             };
             for (int i = 0; i < malformed.Length; i++)
             {
                 byte[] packet = (byte[])malformed[i];
                 Assert.ThrowsException(typeof(TftpException), delegate { TftpPacket.ReadRequest(packet, packet.Length); }, "case " + i.ToString());
+            }
+        }
+
+        [TestMethod]
+        public void ARequestsOptionWithAnInvalidValueReadsAsNotAskedFor()
+        {
+            // RFC 2347: a server leaves out of its OACK the options it does not take.
+            object[] invalid = new object[]
+            {
+                Packet(1, "f", "octet", "blksize", "big"),
+                Packet(1, "f", "octet", "blksize", "7"),
+                Packet(1, "f", "octet", "blksize", "65465"),
+                Packet(1, "f", "octet", "windowsize", "0"),
+                Packet(1, "f", "octet", "timeout", "256"),
+                Packet(1, "f", "octet", "tsize", "-1"),
+            };
+            for (int i = 0; i < invalid.Length; i++)
+            {
+                byte[] packet = (byte[])invalid[i];
+                TftpOptions options = TftpPacket.ReadRequest(packet, packet.Length).Options;
+                Assert.AreEqual(0, options.BlockSize + options.WindowSize + options.TimeoutSeconds, "case " + i.ToString());
+                Assert.AreEqual(-1L, options.TransferSize, "case " + i.ToString());
             }
         }
 

@@ -22,6 +22,10 @@ namespace TftpNano.Cli.Server;
 public sealed class TftpServer : IDisposable
 {
     private const int PollMs = 100;
+
+    // RFC 2347 caps a request at 512 bytes; the 516 of a DATA packet, which this server has always
+    // read, are taken.
+    private const int MaxRequestLength = TftpPacket.DataHeaderLength + TftpPacket.DefaultBlockSize;
     private readonly ServedFiles _files;
     private readonly HostUdpTransport _listener;
     private readonly ConcurrentDictionary<EndPoint, ServerTransfer> _active = new();
@@ -117,7 +121,9 @@ public sealed class TftpServer : IDisposable
 
     private void Listen()
     {
-        byte[] buffer = new byte[TftpPacket.DataHeaderLength + TftpPacket.DefaultBlockSize];
+        // One byte more than the longest request taken, so that a longer one is told apart from one
+        // the socket cut short.
+        byte[] buffer = new byte[MaxRequestLength + 1];
         byte[] reply = new byte[TftpPacket.DataHeaderLength + TftpPacket.DefaultBlockSize];
         while (!_stop.IsCancellationRequested)
         {
@@ -137,6 +143,12 @@ public sealed class TftpServer : IDisposable
             }
 
             IPEndPoint client = (IPEndPoint)_listener.LastSender;
+            if (length > MaxRequestLength)
+            {
+                SendError(reply, client, TftpErrorCode.IllegalOperation, $"The request is longer than {MaxRequestLength} bytes.");
+                continue;
+            }
+
             TftpRequest request;
             try
             {

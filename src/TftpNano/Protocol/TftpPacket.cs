@@ -234,7 +234,7 @@ namespace TftpNano.Protocol
         public static TftpOptions ReadOptionAcknowledgement(byte[] packet, int length)
         {
             ReadOpcode(packet, length);
-            return ReadOptions(packet, 2, length);
+            return ReadOptions(packet, 2, length, false);
         }
 
         /// <summary>
@@ -270,10 +270,12 @@ namespace TftpNano.Protocol
 
             string fileName = ReadText(packet, 2, nameEnd, true, "file name");
             string mode = AsciiCase.ToLower(ReadText(packet, nameEnd + 1, modeEnd, true, "transfer mode"));
-            return new TftpRequest(opcode, fileName, mode, ReadOptions(packet, modeEnd + 1, length));
+            // RFC 2347: a server takes the options it can and leaves out the rest, so a request's option
+            // with a value out of range is ignored; an OACK's, the server's answer, is refused.
+            return new TftpRequest(opcode, fileName, mode, ReadOptions(packet, modeEnd + 1, length, true));
         }
 
-        private static TftpOptions ReadOptions(byte[] packet, int position, int length)
+        private static TftpOptions ReadOptions(byte[] packet, int position, int length, bool ignoreInvalidValues)
         {
             TftpOptions options = new TftpOptions();
             while (position < length)
@@ -290,14 +292,14 @@ namespace TftpNano.Protocol
                     throw Malformed("The value of an option is missing or not terminated by a NUL byte.");
                 }
 
-                ReadOption(packet, position, nameEnd, valueEnd, options);
+                ReadOption(packet, position, nameEnd, valueEnd, options, ignoreInvalidValues);
                 position = valueEnd + 1;
             }
 
             return options;
         }
 
-        private static void ReadOption(byte[] packet, int nameStart, int nameEnd, int valueEnd, TftpOptions options)
+        private static void ReadOption(byte[] packet, int nameStart, int nameEnd, int valueEnd, TftpOptions options, bool ignoreInvalidValues)
         {
             // Validate both as ASCII first, so that a non-ASCII unknown option is refused as such.
             RequireAscii(packet, nameStart, nameEnd, "option name");
@@ -310,31 +312,51 @@ namespace TftpNano.Protocol
             if (EqualsIgnoreCase(packet, nameStart, nameEnd, TftpOptions.BlockSizeName))
             {
                 RequireFirst(options.BlockSize == 0, TftpOptions.BlockSizeName);
-                options.BlockSize = (int)ReadNumber(packet, nameEnd + 1, valueEnd, TftpOptions.BlockSizeName,
-                    TftpOptions.MinBlockSize, TftpOptions.MaxBlockSize);
+                options.BlockSize = (int)ReadValue(packet, nameEnd + 1, valueEnd, TftpOptions.BlockSizeName,
+                    TftpOptions.MinBlockSize, TftpOptions.MaxBlockSize, ignoreInvalidValues, 0);
             }
             else if (EqualsIgnoreCase(packet, nameStart, nameEnd, TftpOptions.WindowSizeName))
             {
                 RequireFirst(options.WindowSize == 0, TftpOptions.WindowSizeName);
-                options.WindowSize = (int)ReadNumber(packet, nameEnd + 1, valueEnd, TftpOptions.WindowSizeName,
-                    1, TftpOptions.MaxWindowSize);
+                options.WindowSize = (int)ReadValue(packet, nameEnd + 1, valueEnd, TftpOptions.WindowSizeName,
+                    1, TftpOptions.MaxWindowSize, ignoreInvalidValues, 0);
             }
             else if (EqualsIgnoreCase(packet, nameStart, nameEnd, TftpOptions.TimeoutName))
             {
                 RequireFirst(options.TimeoutSeconds == 0, TftpOptions.TimeoutName);
-                options.TimeoutSeconds = (int)ReadNumber(packet, nameEnd + 1, valueEnd, TftpOptions.TimeoutName,
-                    1, TftpOptions.MaxTimeoutSeconds);
+                options.TimeoutSeconds = (int)ReadValue(packet, nameEnd + 1, valueEnd, TftpOptions.TimeoutName,
+                    1, TftpOptions.MaxTimeoutSeconds, ignoreInvalidValues, 0);
             }
             else if (EqualsIgnoreCase(packet, nameStart, nameEnd, TftpOptions.TransferSizeName))
             {
                 RequireFirst(options.TransferSize < 0, TftpOptions.TransferSizeName);
-                options.TransferSize = ReadNumber(packet, nameEnd + 1, valueEnd, TftpOptions.TransferSizeName,
-                    0, long.MaxValue);
+                options.TransferSize = ReadValue(packet, nameEnd + 1, valueEnd, TftpOptions.TransferSizeName,
+                    0, long.MaxValue, ignoreInvalidValues, -1);
             }
             else if (options.UnrecognizedOption == null)
             {
                 options.UnrecognizedOption = ReadText(packet, nameStart, nameEnd, true, "option name");
             }
+        }
+
+        // An option's number; where invalid values are ignored, one that is no number in range reads
+        // as the option's absence.
+        private static long ReadValue(byte[] packet, int start, int end, string name, long min, long max, bool ignoreInvalid, long absent)
+        {
+            long value = ParseDigits(packet, start, end);
+            if (value >= min && value <= max)
+            {
+                return value;
+            }
+
+            if (ignoreInvalid)
+            {
+                return absent;
+            }
+
+            throw value < 0
+                ? Malformed("The value of " + name + " is not a number.")
+                : Malformed("The value " + value.ToString() + " of " + name + " is outside " + min.ToString() + " to " + max.ToString() + ".");
         }
 
         private static int WriteOptions(byte[] buffer, int position, TftpOptions options)
@@ -503,11 +525,12 @@ namespace TftpNano.Protocol
             return true;
         }
 
-        private static long ReadNumber(byte[] packet, int start, int end, string name, long min, long max)
+        // The decimal number in packet[start..end), or -1 when it is none (empty, too long, not digits).
+        private static long ParseDigits(byte[] packet, int start, int end)
         {
             if (end == start || end - start > MaxDigits)
             {
-                throw Malformed("The value of " + name + " is not a number.");
+                return -1;
             }
 
             long value = 0;
@@ -516,16 +539,10 @@ namespace TftpNano.Protocol
                 int digit = packet[i] - '0';
                 if (digit < 0 || digit > 9)
                 {
-                    throw Malformed("The value of " + name + " is not a number.");
+                    return -1;
                 }
 
                 value = (value * 10) + digit;
-            }
-
-            if (value < min || value > max)
-            {
-                throw Malformed("The value " + value.ToString() + " of " + name + " is outside "
-                    + min.ToString() + " to " + max.ToString() + ".");
             }
 
             return value;

@@ -51,6 +51,38 @@ public sealed class ServerServiceTests : IDisposable
         Assert.Equal(1, TftpPacket.ReadBlockNumber(reply, reply.Length));
     }
 
+    [Theory]
+    [InlineData("blksize", "abc")]
+    [InlineData("blksize", "5")]
+    [InlineData("windowsize", "0")]
+    [InlineData("timeout", "99999999999")]
+    public void AnOptionWithAnInvalidValueIsIgnoredAsRfc2347Allows(string name, string value)
+    {
+        // RFC 2347: the server leaves out of its OACK whatever it does not take; the transfer goes on.
+        Request("image.bin", name, value, "tsize", "0");
+        (byte[] reply, IPEndPoint transfer) = Receive();
+
+        Assert.Equal(TftpOpcode.OptionAcknowledgement, TftpPacket.ReadOpcode(reply, reply.Length));
+        TftpOptions granted = TftpPacket.ReadOptionAcknowledgement(reply, reply.Length);
+        Assert.Equal(10_000, granted.TransferSize);
+        Assert.Equal((0, 0, 0), (granted.BlockSize, granted.WindowSize, granted.TimeoutSeconds));
+        Acknowledge(0, transfer);
+        (byte[] data, _) = Receive();
+        Assert.Equal(TftpPacket.DataHeaderLength + 512, data.Length);
+    }
+
+    [Fact]
+    public void ARequestLongerThanADatagramOfTheProtocolIsRefusedForItsLength()
+    {
+        byte[] request = [0, 1, .. Enumerable.Repeat((byte)'a', 600), 0, .. Encoding.ASCII.GetBytes("octet"), 0];
+        _client.SendTo(request, _server.EndPoint);
+
+        (byte[] reply, _) = Receive();
+        string message;
+        Assert.Equal(TftpErrorCode.IllegalOperation, TftpPacket.ReadAnyError(reply, reply.Length, out message));
+        Assert.Equal("The request is longer than 516 bytes.", message);
+    }
+
     [Fact]
     public void ARepeatOfTheRequestIsAnsweredByTheTransferAlreadyRunning()
     {
