@@ -22,9 +22,9 @@ namespace TftpNano.Device
         private IUpdateStorage _storage;
 
         /// <inheritdoc/>
-        public string ReadSettings()
+        public Stream OpenSettings()
         {
-            return File.Exists(DeviceSettings.DefaultPath) ? File.ReadAllText(DeviceSettings.DefaultPath) : null;
+            return File.Exists(DeviceSettings.DefaultPath) ? new FileStream(DeviceSettings.DefaultPath, FileMode.Open, FileAccess.Read) : null;
         }
 
         /// <inheritdoc/>

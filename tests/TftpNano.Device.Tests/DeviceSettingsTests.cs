@@ -258,6 +258,34 @@ namespace TftpNano.Device.Tests
         }
 
         [TestMethod]
+        public void AFileLargerThanTheCapIsRefusedWholeWithOneLineAndNothingHeldInMemory()
+        {
+            // 64 KB: a valid file, then comment lines. Read as a whole it would not fit a 96 KiB heap.
+            DeviceSettings settings = DeviceSettings.Read(new CommentedStream("server=10.0.0.2\npublickey=none\n", 64 * 1024));
+
+            Assert.IsFalse(settings.IsValid);
+            Assert.AreEqual(1, settings.Problems.Length, Join(settings.Problems));
+            Assert.AreEqual("The settings file is longer than 4096 bytes; shorten it (comments included).", settings.Problems[0]);
+            Assert.AreEqual("I:\\tftpnano", settings.Root);
+            Assert.IsNull(settings.Server);
+        }
+
+        [TestMethod]
+        public void AFileWithinTheCapIsReadAndALineOverTheCapIsRefusedWithItsNumber()
+        {
+            DeviceSettings within = DeviceSettings.Read(new CommentedStream("server=10.0.0.2\npublickey=none\n", DeviceSettings.MaxFileLength));
+            Assert.IsTrue(within.IsValid, Join(within.Problems));
+            Assert.AreEqual("10.0.0.2", within.Server.ToString());
+
+            DeviceSettings longLine = DeviceSettings.Parse("server=10.0.0.2\npublickey=none\n#" + new string('x', DeviceSettings.MaxLineLength) + "\nport=70\n");
+            Assert.AreEqual(1, longLine.Problems.Length, Join(longLine.Problems));
+            Assert.AreEqual("Line 3: longer than 1024 characters.", longLine.Problems[0]);
+            Assert.AreEqual(70, longLine.Port);
+
+            Assert.AreEqual("There is no settings file.", DeviceSettings.Read(null).Problems[0]);
+        }
+
+        [TestMethod]
         public void AMissingFileIsAProblemNotACrash()
         {
             DeviceSettings settings = DeviceSettings.Parse(null);

@@ -19,7 +19,12 @@ internal static class CheckConfigCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             string path = parse.GetValue(file)!;
-            DeviceSettings settings = DeviceSettings.Parse(File.ReadAllText(path));
+            DeviceSettings settings;
+            using (FileStream stream = File.OpenRead(path))
+            {
+                settings = DeviceSettings.Read(stream);
+            }
+
             foreach (string problem in settings.Problems)
             {
                 Console.WriteLine($"{path}: {Printable.Escape(problem)}");

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using TftpNano.Transfer;
 using TftpNano.Update;
 
@@ -39,7 +40,7 @@ namespace TftpNano.Boot
         public BootReport Run()
         {
             BootReport report = new BootReport();
-            DeviceSettings settings = DeviceSettings.Parse(_platform.ReadSettings());
+            DeviceSettings settings = ReadSettings();
             string[] problems = settings.Problems;
             for (int i = 0; i < problems.Length; i++)
             {
@@ -97,6 +98,35 @@ namespace TftpNano.Boot
 
             report.Outcome = BootOutcome.Launched;
             return report;
+        }
+
+        // Read without ever holding more than the cap: a file that would exhaust the heap is a problem
+        // like any other, and the installed release still starts.
+        private DeviceSettings ReadSettings()
+        {
+            Stream file;
+            try
+            {
+                file = _platform.OpenSettings();
+            }
+            catch (Exception e)
+            {
+                DeviceSettings unread = DeviceSettings.Parse(null);
+                _platform.Log("settings: " + ExceptionText.Describe(e));
+                return unread;
+            }
+
+            try
+            {
+                return DeviceSettings.Read(file);
+            }
+            finally
+            {
+                if (file != null)
+                {
+                    file.Close();
+                }
+            }
         }
 
         private bool Connect(DeviceSettings settings)

@@ -1,6 +1,8 @@
 using System;
 using System.Collections;
+using System.IO;
 using System.Net;
+using System.Text;
 using TftpNano.Security;
 using TftpNano.Transfer;
 using TftpNano.Update;
@@ -53,6 +55,17 @@ namespace TftpNano.Boot
         /// at once and a two-tick one after a single tick.
         /// </summary>
         public const int MinTimeoutMs = 30;
+
+        /// <summary>
+        /// The longest settings file read, in bytes: a whole file, its lines and its key, with room for
+        /// comments, in a heap of about 100 KB; a longer one is refused unread.
+        /// </summary>
+        public const int MaxFileLength = 4096;
+
+        /// <summary>
+        /// The longest line, in characters: a 4096-bit key's line has about 700.
+        /// </summary>
+        public const int MaxLineLength = 1024;
 
         // The longest root folder accepted: FAT's path limit leaves room for the release folders below it.
         private const int MaxRootLength = 64;
@@ -170,6 +183,38 @@ namespace TftpNano.Boot
         }
 
         /// <summary>
+        /// Reads the settings file, at most <see cref="MaxFileLength"/> bytes of it: a longer file is
+        /// refused whole, with one problem, without being held in memory.
+        /// </summary>
+        /// <param name="file">The file, read from its start; null when there is none. The caller closes it.</param>
+        /// <returns>The settings, with <see cref="Problems"/> listing anything that could not be used.</returns>
+        public static DeviceSettings Read(Stream file)
+        {
+            if (file == null)
+            {
+                return Parse(null);
+            }
+
+            // One byte more than the cap tells a file at the cap from a longer one.
+            byte[] bytes = new byte[MaxFileLength + 1];
+            int length = 0;
+            int read;
+            while (length < bytes.Length && (read = file.Read(bytes, length, bytes.Length - length)) > 0)
+            {
+                length += read;
+            }
+
+            if (length > MaxFileLength)
+            {
+                DeviceSettings refused = new DeviceSettings();
+                refused._problems.Add("The settings file is longer than " + MaxFileLength.ToString() + " bytes; shorten it (comments included).");
+                return refused;
+            }
+
+            return Parse(Encoding.UTF8.GetString(bytes, 0, length));
+        }
+
+        /// <summary>
         /// Reads settings.
         /// </summary>
         /// <param name="text">The file's content; null when there is no file.</param>
@@ -186,13 +231,19 @@ namespace TftpNano.Boot
             string[] lines = text.Split(new char[] { '\n' });
             for (int i = 0; i < lines.Length; i++)
             {
+                string where = "Line " + (i + 1).ToString() + ": ";
+                if (lines[i].Length > MaxLineLength)
+                {
+                    settings._problems.Add(where + "longer than " + MaxLineLength.ToString() + " characters.");
+                    continue;
+                }
+
                 string line = lines[i].Trim();
                 if (line.Length == 0 || line[0] == '#')
                 {
                     continue;
                 }
 
-                string where = "Line " + (i + 1).ToString() + ": ";
                 int equals = line.IndexOf('=');
                 if (equals <= 0)
                 {

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using TftpNano.Transfer;
 using TftpNano.Update;
 
@@ -14,10 +15,11 @@ namespace TftpNano.Boot
     public interface IBootPlatform
     {
         /// <summary>
-        /// Reads the settings file.
+        /// Opens the settings file for reading; the boot sequence reads at most
+        /// <see cref="DeviceSettings.MaxFileLength"/> bytes of it and closes it.
         /// </summary>
-        /// <returns>Its text, or null when there is none.</returns>
-        string ReadSettings();
+        /// <returns>The file, or null when there is none.</returns>
+        Stream OpenSettings();
 
         /// <summary>
         /// Brings the network up and waits until it has an address, at most the given time.

@@ -18,8 +18,19 @@ namespace Inspector
         /// </summary>
         public static void Main()
         {
-            string text = File.Exists(DeviceSettings.DefaultPath) ? File.ReadAllText(DeviceSettings.DefaultPath) : null;
-            DeviceSettings settings = DeviceSettings.Parse(text);
+            DeviceSettings settings;
+            if (File.Exists(DeviceSettings.DefaultPath))
+            {
+                using (FileStream file = new FileStream(DeviceSettings.DefaultPath, FileMode.Open, FileAccess.Read))
+                {
+                    settings = DeviceSettings.Read(file);
+                }
+            }
+            else
+            {
+                settings = DeviceSettings.Read(null);
+            }
+
             if (settings.Storage == StorageKind.SdMmc)
             {
                 // What the boot app's platform does on a board with the card on SDMMC, 4 bits wide.

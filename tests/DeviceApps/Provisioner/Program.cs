@@ -24,7 +24,34 @@ namespace Provisioner
                 }
 
                 File.WriteAllText(files[i], files[i + 1]);
+                int padded = i / 2 < Provision.PaddedLengths.Length ? Provision.PaddedLengths[i / 2] : 0;
+                if (padded > 0)
+                {
+                    Pad(files[i], padded);
+                }
+
                 Console.WriteLine("provisioned " + files[i]);
+            }
+        }
+
+        // Appends 64-byte comment lines until the file has the length asked for.
+        private static void Pad(string path, int length)
+        {
+            byte[] line = new byte[64];
+            line[0] = (byte)'#';
+            for (int i = 1; i < line.Length - 1; i++)
+            {
+                line[i] = (byte)'p';
+            }
+
+            line[line.Length - 1] = (byte)'\n';
+            using (FileStream file = new FileStream(path, FileMode.Append, FileAccess.Write))
+            {
+                while (file.Length < length)
+                {
+                    int count = length - (int)file.Length < line.Length ? length - (int)file.Length : line.Length;
+                    file.Write(line, 0, count);
+                }
             }
         }
     }

@@ -13,5 +13,11 @@ namespace Provisioner
         /// Gets the files: a path, then its text, for each.
         /// </summary>
         public static readonly string[] Files = new string[0];
+
+        /// <summary>
+        /// Gets, for each file, the length to pad it to with comment lines, or 0 to write its text alone:
+        /// a file larger than the heap is written without ever being held in it.
+        /// </summary>
+        public static readonly int[] PaddedLengths = new int[0];
     }
 }

@@ -284,7 +284,7 @@ public sealed class BootSequenceTests : IDisposable
 
         public IDatagramTransportFactory Transports => SendsFail ? new FailingSendFactory() : Sockets;
 
-        public string? ReadSettings() => settings;
+        public Stream? OpenSettings() => settings is null ? null : new MemoryStream(System.Text.Encoding.UTF8.GetBytes(settings));
 
         public bool ConnectNetwork(DeviceSettings deviceSettings, int timeoutMs)
         {

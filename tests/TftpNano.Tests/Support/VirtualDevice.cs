@@ -91,18 +91,26 @@ internal sealed class VirtualDevice
     /// with these files in it, then runs it on this device.
     /// </summary>
     /// <param name="files">Full device paths, such as <c>I:\tftpnano.conf</c>, and their text.</param>
-    public void Provision(params (string Path, string Text)[] files)
+    public void Provision(params (string Path, string Text)[] files) => Provision(files.Select(f => (f.Path, f.Text, 0)).ToArray());
+
+    /// <summary>
+    /// Writes files to the device's drives, each padded with comment lines to a length (0: not padded),
+    /// so that a file larger than the device's heap can be written.
+    /// </summary>
+    public void Provision(params (string Path, string Text, int PaddedLength)[] files)
     {
         RequireBuilt(BootApp);
         string project = Path.Combine(Build.Root, "tests", "DeviceApps", "Provisioner-" + Interlocked.Increment(ref _provisionings));
         FolderCopy.Sources(Path.Combine(Build.Root, Provisioner), project);
         var source = new StringBuilder("namespace Provisioner\n{\n    internal static class Provision\n    {\n        public static readonly string[] Files = new string[]\n        {\n");
-        foreach ((string path, string text) in files)
+        foreach ((string path, string text, _) in files)
         {
             source.Append("            ").Append(Literal(path)).Append(",\n            ").Append(Literal(text)).Append(",\n");
         }
 
-        File.WriteAllText(Path.Combine(project, "Provision.cs"), source.Append("        };\n    }\n}\n").ToString());
+        source.Append("        };\n\n        public static readonly int[] PaddedLengths = new int[] { ")
+            .Append(string.Join(", ", files.Select(f => f.PaddedLength.ToString(CultureInfo.InvariantCulture)))).Append(" };\n");
+        File.WriteAllText(Path.Combine(project, "Provision.cs"), source.Append("    }\n}\n").ToString());
         ProcessResult built = ProcessRunner.Run(NanoKit.Tool("nf-build"), ["-c", "Release", Path.Combine(project, "Provisioner.nfproj")], RunLimit, Build.Root);
         Assert.True(built.ExitCode == 0, "the provisioning app did not build:\n" + built.StandardOutput + built.StandardError);
 
