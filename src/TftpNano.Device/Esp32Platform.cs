@@ -64,21 +64,26 @@ namespace TftpNano.Device
                 }
             }
 
-            if (settings.Storage == StorageKind.SdMmc)
+            // Each attempt of a power-up mounts again; the card is made once, since a second SDCard for
+            // slot 0 throws.
+            if (_card == null && settings.Storage == StorageKind.SdMmc)
             {
                 SDCardMmcParameters mmc = new SDCardMmcParameters();
                 mmc.slotIndex = 0;
                 mmc.dataWidth = settings.SdDataWidth == 1 ? SDCard.SDDataWidth._1_bit : SDCard.SDDataWidth._4_bit;
                 _card = new SDCard(mmc, null);
-                _card.Mount();
             }
-            else if (settings.Storage == StorageKind.SdSpi)
+            else if (_card == null && settings.Storage == StorageKind.SdSpi)
             {
                 SDCardSpiParameters spi = new SDCardSpiParameters();
                 spi.slotIndex = 0;
                 spi.spiBus = (uint)settings.SpiBus;
                 spi.chipSelectPin = (uint)settings.SpiChipSelect;
                 _card = new SDCard(spi, null);
+            }
+
+            if (_card != null && !_card.IsMounted)
+            {
                 _card.Mount();
             }
 

@@ -12,16 +12,31 @@ namespace TftpNano.Device
         private const int RebootDelayMs = 5000;
 
         /// <summary>
-        /// Runs one boot; the started release keeps running on its own threads afterwards.
+        /// Boots; the started release keeps running on its own threads afterwards. While nothing starts
+        /// (no release, no storage, a release that fails to start with nothing to roll back to) the boot
+        /// is tried again, the wait doubling from 5 s to 10 minutes.
         /// </summary>
         public static void Main()
         {
             Esp32Platform platform = new Esp32Platform();
-            BootReport report = new BootSequence(platform).Run();
-            if (report.RebootRecommended)
+            BootSequence boot = new BootSequence(platform);
+            for (int attempt = 0; ; attempt++)
             {
-                Thread.Sleep(RebootDelayMs);
-                platform.Restart();
+                BootReport report = boot.Run();
+                if (report.Outcome == BootOutcome.Launched)
+                {
+                    break;
+                }
+
+                if (report.RebootRecommended)
+                {
+                    Thread.Sleep(RebootDelayMs);
+                    platform.Restart();
+                }
+
+                int seconds = BootSequence.RetryDelaySeconds(attempt);
+                platform.Log("boot: nothing started; trying again in " + seconds.ToString() + " s.");
+                Thread.Sleep(seconds * 1000);
             }
 
             Thread.Sleep(Timeout.Infinite);

@@ -17,8 +17,9 @@ namespace TftpNano.Boot
         public string Version { get; set; }
 
         /// <summary>
-        /// Gets or sets whether the device should restart: a release on trial failed to start, and
-        /// every restart brings it closer to its rollback.
+        /// Gets or sets whether the device should restart rather than try again in this power-up: a
+        /// release on trial failed to start and a restart brings it closer to its rollback, or a new
+        /// release was installed after one that failed to start.
         /// </summary>
         public bool RebootRecommended { get; set; }
     }

@@ -17,7 +17,19 @@ namespace TftpNano.Boot
     /// </remarks>
     public sealed class BootSequence
     {
+        // The first wait between attempts that start nothing, and the longest: the wait doubles from one
+        // to the other, so a device without a release asks its server less and less often, never less
+        // than every ten minutes.
+        private const int FirstRetrySeconds = 5;
+        private const int LastRetrySeconds = 600;
+
         private readonly IBootPlatform _platform;
+
+        // The folder of a release that failed to start in this power-up, or null. Its assemblies may stay
+        // loaded (nanoFramework never unloads one), so it is not started again, and another release is
+        // started only after a restart.
+        private string _failedToStart;
+        private ReleaseManifest _failedManifest;
 
         /// <summary>
         /// Creates the sequence over a platform.
@@ -34,7 +46,24 @@ namespace TftpNano.Boot
         }
 
         /// <summary>
-        /// Runs one boot.
+        /// Gets how long to wait before the next attempt, after <paramref name="attempt"/> attempts of this
+        /// power-up started nothing: 5 s, doubling up to 10 minutes.
+        /// </summary>
+        /// <param name="attempt">The attempts that started nothing so far, from 0.</param>
+        /// <returns>The wait, in seconds.</returns>
+        public static int RetryDelaySeconds(int attempt)
+        {
+            int seconds = FirstRetrySeconds;
+            for (int i = 0; i < attempt && seconds < LastRetrySeconds; i++)
+            {
+                seconds *= 2;
+            }
+
+            return seconds < LastRetrySeconds ? seconds : LastRetrySeconds;
+        }
+
+        /// <summary>
+        /// Runs one boot, or one more attempt of this power-up when the last one started nothing.
         /// </summary>
         /// <returns>What happened.</returns>
         public BootReport Run()
@@ -79,6 +108,23 @@ namespace TftpNano.Boot
             }
 
             report.Version = manifest.Version.ToString();
+            if (_failedToStart != null)
+            {
+                report.Outcome = BootOutcome.LaunchFailed;
+                if (store.State.Active == _failedToStart)
+                {
+                    _platform.Log("boot: release " + report.Version + " failed to start in this power-up; waiting for another release.");
+                }
+                else
+                {
+                    report.RebootRecommended = true;
+                    _platform.Log("boot: release " + report.Version + " is installed; restarting to start it with nothing of release "
+                        + _failedManifest.Version.ToString() + " loaded.");
+                }
+
+                return report;
+            }
+
             bool onTrial = !store.State.Confirmed;
             _platform.Log("boot: starting release " + report.Version + (onTrial
                 ? " on trial (start " + store.State.Boots.ToString() + " of " + settings.TrialBoots.ToString() + ")"
@@ -92,7 +138,12 @@ namespace TftpNano.Boot
             {
                 _platform.Log("boot: release " + report.Version + " failed to start: " + ExceptionText.Describe(e));
                 report.Outcome = BootOutcome.LaunchFailed;
-                report.RebootRecommended = onTrial;
+                _failedToStart = store.State.Active;
+                _failedManifest = manifest;
+
+                // A restart brings a release on trial closer to its rollback; without a release to roll
+                // back to, it would only restart the device for ever.
+                report.RebootRecommended = onTrial && store.State.Previous != null;
                 return report;
             }
 
@@ -155,10 +206,10 @@ namespace TftpNano.Boot
             try
             {
                 UpdateSettings update = settings.ToUpdateSettings();
-                update.BootAssemblies = _platform.FindAssembly;
+                update.BootAssemblies = new BootAppAssemblies(_platform.FindAssembly, _failedManifest).Find;
                 FirmwareUpdater updater = new FirmwareUpdater(storage, online ? _platform.Transports : null, update);
                 updater.Log += Log;
-                report.Update = updater.Run(online);
+                report.Update = _failedToStart == null ? updater.Run(online) : updater.RunAgain(online);
                 if (report.Update.Outcome != UpdateOutcome.NotChecked || report.Update.RolledBackTo != null)
                 {
                     _platform.Log("update: " + report.Update.Message);

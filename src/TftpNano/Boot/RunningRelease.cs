@@ -40,7 +40,7 @@ namespace TftpNano.Boot
             if (settings.IsValid)
             {
                 _updateSettings = settings.ToUpdateSettings();
-                _updateSettings.BootAssemblies = FindCarried;
+                _updateSettings.BootAssemblies = new BootAppAssemblies(platform.FindAssembly, _manifest).Find;
             }
             else
             {
@@ -121,21 +121,6 @@ namespace TftpNano.Boot
         {
             _platform.Log("boot: restart asked by release " + Version + ".");
             _platform.Restart();
-        }
-
-        // The boot app's assemblies: while a release runs, its own are loaded too, and a new release that
-        // ships one of them again is no second copy of a boot app assembly.
-        private Version FindCarried(string name)
-        {
-            for (int i = 0; i < _manifest.Files.Length; i++)
-            {
-                if (AsciiCase.Equal(_manifest.Files[i].Name, name + ".pe"))
-                {
-                    return null;
-                }
-            }
-
-            return _platform.FindAssembly(name);
         }
 
         private void Log(string message)

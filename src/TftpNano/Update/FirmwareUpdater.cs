@@ -99,7 +99,7 @@ namespace TftpNano.Update
         public UpdateResult Run(bool checkServer)
         {
             UpdateResult result = new UpdateResult();
-            Attempt(result, true, checkServer);
+            Attempt(result, true, true, checkServer);
 
             // Counted in every case: a release on trial that fails to start must reach its rollback
             // whatever the network, the server or the update did.
@@ -126,7 +126,22 @@ namespace TftpNano.Update
         internal UpdateResult RunForApplication()
         {
             UpdateResult result = new UpdateResult();
-            Attempt(result, false, true);
+            Attempt(result, false, false, true);
+            result.ActiveVersion = ActiveVersion;
+            return result;
+        }
+
+        /// <summary>
+        /// Runs the updater again in a power-up whose first run settled the trial and counted the start,
+        /// and whose release then failed to start: the store is recovered and the server asked, and
+        /// nothing is counted, since nothing is started again.
+        /// </summary>
+        /// <param name="checkServer">False when there is no network.</param>
+        /// <returns>What happened; a refusal is a result, not an exception.</returns>
+        internal UpdateResult RunAgain(bool checkServer)
+        {
+            UpdateResult result = new UpdateResult();
+            Attempt(result, true, false, checkServer);
             result.ActiveVersion = ActiveVersion;
             return result;
         }
@@ -136,13 +151,17 @@ namespace TftpNano.Update
             get { return _store.ActiveManifest == null ? null : _store.ActiveManifest.Version.ToString(); }
         }
 
-        private void Attempt(UpdateResult result, bool atBoot, bool checkServer)
+        private void Attempt(UpdateResult result, bool recover, bool settleTrial, bool checkServer)
         {
             try
             {
-                if (atBoot)
+                if (recover)
                 {
                     _store.Recover();
+                }
+
+                if (settleTrial)
+                {
                     SettleTrial(result);
                 }
 

@@ -260,6 +260,58 @@ public sealed class BootSequenceTests : IDisposable
         Assert.Throws<InvalidOperationException>(ApplicationHealth.Restart);
     }
 
+    [Fact]
+    public void AFirstReleaseThatNeverStartsIsNotRestartedForEverAndAFixedOneIsStartedAfterARestart()
+    {
+        // Nothing to roll back to: restarting every few seconds would only wear the flash. The boot app
+        // asks the server again, in the same power-up, without loading the broken release again.
+        _lab.Publish("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        // The failed start loaded the release's assemblies, which then answer the boot app's lookup.
+        var platform = new RecordingPlatform(_lab, Settings)
+        {
+            LaunchFailure = new InvalidOperationException("No method Blinky.Program.Nope."),
+            Loaded = ["Drivers", "Blinky"],
+        };
+        var boot = new BootSequence(platform);
+
+        BootReport first = boot.Run();
+        Assert.Equal((BootOutcome.LaunchFailed, false), (first.Outcome, first.RebootRecommended));
+
+        BootReport again = boot.Run();
+        Assert.Equal((BootOutcome.LaunchFailed, false, UpdateOutcome.UpToDate), (again.Outcome, again.RebootRecommended, again.Update!.Outcome));
+        Assert.Single(platform.Launches);
+        Assert.Contains("boot: release 1.0 failed to start in this power-up; waiting for another release.", platform.Lines);
+        Assert.Equal(1, _lab.Inspect().State.Boots);
+
+        _lab.Publish("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+        BootReport fixedOne = boot.Run();
+        Assert.Equal((BootOutcome.LaunchFailed, true, UpdateOutcome.Installed), (fixedOne.Outcome, fixedOne.RebootRecommended, fixedOne.Update!.Outcome));
+        Assert.Single(platform.Launches);
+        Assert.Contains("boot: release 2.0 is installed; restarting to start it with nothing of release 1.0 loaded.", platform.Lines);
+    }
+
+    [Fact]
+    public void WithNothingInstalledTheNextAttemptStartsAReleaseThatAppearedMeanwhile()
+    {
+        var platform = new RecordingPlatform(_lab, Settings);
+        var boot = new BootSequence(platform);
+        Assert.Equal(BootOutcome.NoRelease, boot.Run().Outcome);
+
+        _lab.Publish("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        BootReport next = boot.Run();
+
+        Assert.Equal((BootOutcome.Launched, "1.0"), (next.Outcome, next.Version));
+        Assert.Single(platform.Launches);
+    }
+
+    [Fact]
+    public void TheWaitBetweenAttemptsGrowsToTenMinutes()
+    {
+        int[] delays = Enumerable.Range(0, 12).Select(BootSequence.RetryDelaySeconds).ToArray();
+        Assert.Equal([5, 10, 20, 40, 80, 160, 320, 600, 600, 600, 600, 600], delays);
+        Assert.Equal(600, BootSequence.RetryDelaySeconds(int.MaxValue));
+    }
+
     public void Dispose() => _lab.Dispose();
 
     /// <summary>The hardware steps, done with host means and recorded.</summary>

@@ -66,7 +66,7 @@ public sealed class PackageConsumerTests : IDisposable
         // The boot installs 1.0.0 and starts it; the release asks the server itself, once a second.
         RunningDevice running = device.StartBoot(seconds: 90);
         // The boot fetched the manifest once, the running release a second time: now 1.0.1 appears.
-        Assert.True(WaitUntil(() => channel.TimesServed(ReleaseManifest.FileName) >= 2, TimeSpan.FromSeconds(60)), "the release never asked for an update");
+        Assert.True(Poll.Until(() => channel.TimesServed(ReleaseManifest.FileName) >= 2, TimeSpan.FromSeconds(60)), "the release never asked for an update");
         Publish(channel, output, "1.0.1", "second notes, longer");
         DeviceRun first = running.Wait();
 
@@ -94,22 +94,6 @@ public sealed class PackageConsumerTests : IDisposable
         ReleasePublisher.CopyFromBuild(build, channel.Folder, bootApp);
         File.WriteAllText(Path.Combine(channel.Folder, "notes.txt"), notes);
         ReleasePublisher.Publish(channel.Folder, ServedChannel.Name, version, "Updater.Program.Main", [], channel.PrivateKeyPath, bootApp: bootApp);
-    }
-
-    private static bool WaitUntil(Func<bool> condition, TimeSpan limit)
-    {
-        DateTime end = DateTime.UtcNow + limit;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > end)
-            {
-                return false;
-            }
-
-            Thread.Sleep(50);
-        }
-
-        return true;
     }
 
     private static string FetcherProgram(string drive, params (string Name, IPEndPoint Server)[] servers)

@@ -13,6 +13,9 @@ internal sealed record DeviceRun(int ExitCode, string Console, string Interprete
     /// <summary>nf-run's status when its time ran out.</summary>
     public const int TimedOut = 124;
 
+    /// <summary>nf-run's status when the application asked for a restart.</summary>
+    public const int Restarted = 3;
+
     /// <summary>The IL instructions the interpreter executed, from its closing line.</summary>
     public long IlExecuted
     {
