@@ -171,6 +171,52 @@ namespace TftpNano.Device.Tests
             Refused(UpdateFailure.InvalidManifest, Valid("channel a\n"));
         }
 
+        [TestMethod]
+        public void TheLargestManifestTheLimitsAllowFitsItsLengthAndIsRead()
+        {
+            // Every line at its longest: what the documented limit must hold, and the device read.
+            string name = new string('n', ReleaseManifest.MaxNameLength - 7);
+            string text = "tftpnano-manifest 1\nchannel " + new string('c', 128) + "\nversion 999999999.999999999.999999999.999999999\nentry "
+                + new string('e', ReleaseManifest.MaxEntryLength - 2) + ".M\n";
+            for (int i = 0; i < ReleaseManifest.MaxNeeds; i++)
+            {
+                text += "needs " + name + (1000000 + i).ToString() + " 65535.65535\n";
+            }
+
+            for (int i = 0; i < ReleaseManifest.MaxFiles; i++)
+            {
+                text += "file " + name + (1000000 + i).ToString() + " 999999999999 hmac-sha256-4k:" + Digest + "\n";
+            }
+
+            byte[] bytes = TestBytes.Ascii(text);
+            Assert.AreEqual(8212, bytes.Length, "the largest manifest the limits allow");
+            Assert.IsTrue(bytes.Length <= ReleaseManifest.MaxLength, bytes.Length.ToString() + " bytes");
+            ReleaseManifest manifest = ReleaseManifest.Parse(bytes, bytes.Length);
+            Assert.AreEqual(ReleaseManifest.MaxFiles, manifest.Files.Length);
+            Assert.AreEqual(ReleaseManifest.MaxEntryLength, (manifest.EntryType + "." + manifest.EntryMethod).Length);
+        }
+
+        [TestMethod]
+        public void AnEntryOrALineOverItsCapIsRefusedBeforeItIsReadFurther()
+        {
+            string entry = new string('e', ReleaseManifest.MaxEntryLength - 1) + ".M";
+            Refused(UpdateFailure.InvalidManifest, Manifest("1", entry, "a 1 " + Digest));
+
+            string huge = new string('e', 6000) + ".Main";
+            try
+            {
+                Parse(Manifest("1", huge, "a 1 " + Digest));
+                throw new Exception("a 6000-character entry was accepted");
+            }
+            catch (UpdateException e)
+            {
+                Assert.AreEqual((int)UpdateFailure.InvalidManifest, (int)e.Failure);
+                Assert.AreEqual("Manifest line 3 is longer than 256 characters.", e.Message);
+            }
+
+            Assert.ThrowsException(typeof(UpdateException), delegate { ReleaseManifest.Create("1.0", entry, new ReleaseFile[0]); });
+        }
+
         private static ReleaseVersion Version(string text)
         {
             ReleaseVersion version = ReleaseVersion.TryParse(text);

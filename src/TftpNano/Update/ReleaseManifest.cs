@@ -49,9 +49,20 @@ namespace TftpNano.Update
         public const int FormatVersion = 1;
 
         /// <summary>
-        /// The longest manifest accepted, in bytes.
+        /// The longest manifest accepted, in bytes: above the 8,212 of the largest one the other limits
+        /// allow (every line at its longest), which the boot app reads in a 96 KiB heap.
         /// </summary>
-        public const int MaxLength = 8192;
+        public const int MaxLength = 8448;
+
+        /// <summary>
+        /// The longest line, in characters: a file's line at its longest has 162.
+        /// </summary>
+        public const int MaxLineLength = 256;
+
+        /// <summary>
+        /// The longest entry point, <c>Namespace.Type.Method</c>, in characters.
+        /// </summary>
+        public const int MaxEntryLength = 128;
 
         /// <summary>
         /// The most files one release may have.
@@ -202,8 +213,13 @@ namespace TftpNano.Update
                     "The manifest is longer than " + MaxLength.ToString() + " bytes.");
             }
 
-            string[] lines = SplitLines(data, count);
-            if (lines.Length == 0 || lines[0] != Header + " " + FormatVersion.ToString())
+            CheckText(data, count);
+
+            // One line at a time, straight from the bytes: the whole text as a string, and as lines
+            // beside it, would take some 50 KB for the largest manifest, more than a device can spare.
+            int position = 0;
+            string first = NextLine(data, count, ref position);
+            if (first != Header + " " + FormatVersion.ToString())
             {
                 throw Invalid("The manifest does not start with '" + Header + " " + FormatVersion.ToString() + "'.");
             }
@@ -214,14 +230,9 @@ namespace TftpNano.Update
             string entryMethod = null;
             ArrayList needs = new ArrayList();
             ArrayList files = new ArrayList();
-            for (int i = 1; i < lines.Length; i++)
+            for (int i = 1; position < count; i++)
             {
-                string line = lines[i];
-                if (line.Length == 0 && i == lines.Length - 1)
-                {
-                    break;
-                }
-
+                string line = NextLine(data, count, ref position);
                 string[] fields = line.Split(new char[] { ' ' });
                 string where = "Manifest line " + (i + 1).ToString() + ": ";
                 if (fields[0] == "channel" && fields.Length == 2 && channel == null && version == null)
@@ -576,6 +587,11 @@ namespace TftpNano.Update
 
         private static void SplitEntryPoint(string entryPoint, out string type, out string method)
         {
+            if (entryPoint != null && entryPoint.Length > MaxEntryLength)
+            {
+                throw Invalid("The entry point has more than " + MaxEntryLength.ToString() + " characters.");
+            }
+
             int dot = entryPoint == null ? -1 : entryPoint.LastIndexOf('.');
             if (dot <= 0 || dot == entryPoint.Length - 1)
             {
@@ -597,28 +613,57 @@ namespace TftpNano.Update
             method = entryPoint.Substring(dot + 1);
         }
 
-        // Lines of strict ASCII; a byte outside it (or a NUL) makes the whole manifest invalid.
-        private static string[] SplitLines(byte[] data, int count)
+        // Strict ASCII in lines of at most MaxLineLength: a byte outside it (or a NUL), or a line too
+        // long, makes the whole manifest invalid before anything is made of it.
+        private static void CheckText(byte[] data, int count)
         {
-            char[] text = new char[count];
-            int length = 0;
+            int line = 1;
+            int lineLength = 0;
             for (int i = 0; i < count; i++)
             {
                 byte b = data[i];
+                if (b == '\n')
+                {
+                    line++;
+                    lineLength = 0;
+                    continue;
+                }
+
                 if (b == '\r' && i + 1 < count && data[i + 1] == '\n')
                 {
                     continue;
                 }
 
-                if (b != '\n' && (b < 0x20 || b > 0x7E))
+                if (b < 0x20 || b > 0x7E)
                 {
                     throw Invalid("The manifest contains a byte that is not printable ASCII (offset " + i.ToString() + ").");
                 }
 
-                text[length++] = (char)b;
+                if (++lineLength > MaxLineLength)
+                {
+                    throw Invalid("Manifest line " + line.ToString() + " is longer than " + MaxLineLength.ToString() + " characters.");
+                }
+            }
+        }
+
+        // The line starting at position, without its line feed (or CR LF); position moves past it.
+        private static string NextLine(byte[] data, int count, ref int position)
+        {
+            int end = position;
+            while (end < count && data[end] != '\n')
+            {
+                end++;
             }
 
-            return new string(text, 0, length).Split(new char[] { '\n' });
+            int length = end > position && data[end - 1] == '\r' && end < count ? end - position - 1 : end - position;
+            char[] text = new char[length];
+            for (int i = 0; i < length; i++)
+            {
+                text[i] = (char)data[position + i];
+            }
+
+            position = end < count ? end + 1 : end;
+            return new string(text);
         }
 
         private static UpdateException Invalid(string message)

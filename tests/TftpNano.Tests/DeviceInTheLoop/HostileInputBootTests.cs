@@ -1,3 +1,4 @@
+using TftpNano.Cli.Update;
 using TftpNano.Tests.Support;
 using TftpNano.Update;
 
@@ -30,6 +31,40 @@ public sealed class HostileInputBootTests
     }
 
     [NanoKitFact]
+    public void AManifestWithAHugeEntryIsRefusedWithOneLineAndTheLargestOneTheLimitsAllowIsRead()
+    {
+        using var channel = new ServedChannel(ServedChannel.Serve);
+        var device = new VirtualDevice(channel.DeviceFolder("device"));
+        device.Provision((@"I:\tftpnano.conf", channel.Settings("internal")));
+        channel.Publish("1.0.0", "Blinky.Program.Main");
+        BootAppTests.AssertStarted(device.Boot(), "1.0.0", "update: Installed release 1.0.0 (1 fetched, 0 unchanged).");
+        string manifestPath = Path.Combine(channel.Folder, ReleaseManifest.FileName);
+        string fileLine = File.ReadAllLines(manifestPath).Single(l => l.StartsWith("file ", StringComparison.Ordinal));
+
+        // Signed as the owner's key signs: an entry of 6,000 characters used to exhaust the heap at every boot.
+        SignAndServe(channel, $"tftpnano-manifest 1\nchannel {ServedChannel.Name}\nversion 1.0.1\nentry {new string('E', 6000)}.Main\n{fileLine}\n");
+        BootAppTests.AssertStarted(device.Boot(), "1.0.0", "update: Manifest line 4 is longer than 256 characters.");
+
+        // Every line at its longest: 8,212 bytes, read whole; the channel it names is then refused.
+        string name = new('n', ReleaseManifest.MaxNameLength - 7);
+        var largest = new System.Text.StringBuilder($"tftpnano-manifest 1\nchannel {new string('c', 128)}\nversion 999999999.999999999.999999999.999999999\n"
+            + $"entry {new string('e', ReleaseManifest.MaxEntryLength - 2)}.M\n");
+        for (int i = 0; i < ReleaseManifest.MaxNeeds; i++)
+        {
+            largest.Append($"needs {name}{1_000_000 + i} 65535.65535\n");
+        }
+
+        for (int i = 0; i < ReleaseManifest.MaxFiles; i++)
+        {
+            largest.Append($"file {name}{1_000_000 + i} 999999999999 hmac-sha256-4k:{new string('0', 64)}\n");
+        }
+
+        Assert.Equal(8212, largest.Length);
+        SignAndServe(channel, largest.ToString());
+        BootAppTests.AssertStarted(device.Boot(), "1.0.0", "update: The manifest is for channel ccc");
+    }
+
+    [NanoKitFact]
     public void AFirstReleaseThatCannotStartIsNotRestartedForEverAndItsFixIsStarted()
     {
         // Nothing to roll back to: the device used to restart every 5 s until a new release appeared.
@@ -52,5 +87,12 @@ public sealed class HostileInputBootTests
         Assert.Contains("boot: release 1.0.1 is installed; restarting to start it with nothing of release 1.0.0 loaded.", first.Console);
 
         BootAppTests.AssertStarted(device.Boot(), "1.0.1", "update: Up to date: release 1.0.1.");
+    }
+
+    private static void SignAndServe(ServedChannel channel, string manifest)
+    {
+        byte[] bytes = System.Text.Encoding.ASCII.GetBytes(manifest);
+        File.WriteAllBytes(Path.Combine(channel.Folder, ReleaseManifest.FileName), bytes);
+        File.WriteAllBytes(Path.Combine(channel.Folder, ReleaseManifest.SignatureFileName), SigningKey.Sign(bytes, channel.PrivateKeyPath));
     }
 }

@@ -33,7 +33,7 @@ public sealed class RefusalTests : IDisposable
         { "file truncated", UpdateFailure.SizeMismatch, "'Blinky.pe' has 7000 bytes; its manifest entry says 7300" },
         { "file missing on the server", UpdateFailure.Download, "fw/stable/Blinky.pe" },
         { "no manifest", UpdateFailure.Download, "fw/stable/manifest" },
-        { "oversized manifest", UpdateFailure.ManifestTooLarge, "longer than 8192 bytes" },
+        { "oversized manifest", UpdateFailure.ManifestTooLarge, "longer than 8448 bytes" },
         { "path separator in a name", UpdateFailure.InvalidFileName, "is a path" },
         { "dot-dot in a name", UpdateFailure.InvalidFileName, "contains '..'" },
         { "non-ASCII name", UpdateFailure.InvalidManifest, "not printable ASCII" },
