@@ -87,7 +87,8 @@ namespace TftpNano.Device
                 _card.Mount();
             }
 
-            _storage = new FileSystemStorage(settings.Root);
+            // The card is FAT, where a full volume must be found before a write (FileSystemStorage).
+            _storage = new FileSystemStorage(settings.Root, settings.Storage != StorageKind.InternalFlash);
             return _storage;
         }
 

@@ -31,7 +31,7 @@ namespace TftpNano.Device.Tests
         {
             FileSystemStorage storage = new FileSystemStorage(FreshFolder("files"));
             storage.CreateFolder("r1");
-            Stream output = storage.CreateFile("r1/app.pe");
+            Stream output = storage.CreateFile("r1/app.pe", 3);
             output.Write(new byte[] { 1, 2, 3 }, 0, 3);
             output.Close();
 
@@ -110,7 +110,7 @@ namespace TftpNano.Device.Tests
         {
             // littlefs reports a full volume as a bare System.Exception; the storage names what failed.
             FileSystemStorage storage = new FileSystemStorage(FreshFolder("full"));
-            Stream output = storage.CreateFile("filler.bin");
+            Stream output = storage.CreateFile("filler.bin", 0);
             byte[] block = new byte[4096];
             StorageException e = null;
             try

@@ -43,7 +43,7 @@ namespace TftpNano.Device.Tests
             return new MemoryStream(file.Data, false);
         }
 
-        public Stream CreateFile(string path)
+        public Stream CreateFile(string path, long length)
         {
             CheckFolder(path);
             MemoryFile file = Find(path);

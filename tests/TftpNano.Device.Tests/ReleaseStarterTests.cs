@@ -114,7 +114,7 @@ namespace TftpNano.Device.Tests
 
         private static void Write(MemoryStorage storage, string path, int length)
         {
-            System.IO.Stream stream = storage.CreateFile(path);
+            System.IO.Stream stream = storage.CreateFile(path, length);
             stream.Write(new byte[length], 0, length);
             stream.Close();
         }

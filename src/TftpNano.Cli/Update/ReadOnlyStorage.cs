@@ -16,7 +16,7 @@ internal sealed class ReadOnlyStorage(IUpdateStorage inner) : IUpdateStorage
 
     public long GetFreeSpace() => inner.GetFreeSpace();
 
-    public Stream CreateFile(string path) => throw Refused("write " + path);
+    public Stream CreateFile(string path, long length) => throw Refused("write " + path);
 
     public void CreateFolder(string path) => throw Refused("create " + path);
 

@@ -24,13 +24,31 @@ namespace TftpNano.Update
     {
         private readonly string _root;
 
+        // Whether every file is extended to its length before it is written (see Reserve).
+        private readonly bool _reserveSpace;
+
+        /// <summary>
+        /// Uses a folder, creating it when it does not exist; files are not reserved before they are written.
+        /// </summary>
+        /// <param name="root">The folder, for example <c>I:\tftpnano</c>.</param>
+        /// <exception cref="StorageException">The folder cannot be found or made.</exception>
+        public FileSystemStorage(string root)
+            : this(root, false)
+        {
+        }
+
         /// <summary>
         /// Uses a folder, creating it when it does not exist.
         /// </summary>
         /// <param name="root">The folder, for example <c>D:\tftpnano</c>.</param>
+        /// <param name="reserveSpace">True on a FAT volume (an SD card): every file is extended to its
+        /// length when it is created, so that a full volume is found then, instead of by a write that
+        /// never returns. False on littlefs (<c>I:</c>), where a full volume fails a write and extending
+        /// a file would write it twice.</param>
         /// <exception cref="StorageException">The folder cannot be found or made.</exception>
-        public FileSystemStorage(string root)
+        public FileSystemStorage(string root, bool reserveSpace)
         {
+            _reserveSpace = reserveSpace;
             if (root == null || root.Length == 0)
             {
                 throw new ArgumentException("The storage folder is empty.", "root");
@@ -108,17 +126,55 @@ namespace TftpNano.Update
         }
 
         /// <inheritdoc/>
-        public Stream CreateFile(string path)
+        public Stream CreateFile(string path, long length)
         {
             string full = FullPath(path);
+            FileStream file;
             try
             {
-                return new StorageFileStream(new FileStream(full, FileMode.Create, FileAccess.Write), full, this);
+                file = new FileStream(full, FileMode.Create, FileAccess.Write);
             }
             catch (Exception e)
             {
                 throw new StorageException("Creating", full, e);
             }
+
+            if (_reserveSpace && length > 0)
+            {
+                Reserve(file, full, length);
+            }
+
+            return new StorageFileStream(file, full, this);
+        }
+
+        // FAT reports a full volume by writing nothing and succeeding (FatFs f_write), and nanoFramework's
+        // native write then waits for an I/O event with no timeout, for ever (nf-interpreter
+        // targets/ESP32/_FatFs/fatfs_FS_Driver.cpp; System.IO.FileSystem NativeFileStream's write loop).
+        // Extending the file first (f_lseek and f_truncate in that driver) stops at the last cluster the
+        // volume could give, so a file that comes out shorter means no room, before any byte is written.
+        private void Reserve(FileStream file, string full, long length)
+        {
+            long room;
+            try
+            {
+                file.SetLength(length);
+                room = file.Length;
+                if (room >= length)
+                {
+                    file.Position = 0;
+                    return;
+                }
+
+                file.Close();
+                File.Delete(full);
+            }
+            catch (Exception e)
+            {
+                file.Close();
+                throw new StorageException("Reserving room for", full, e);
+            }
+
+            throw new StorageException(full, length, room);
         }
 
         /// <inheritdoc/>

@@ -444,7 +444,7 @@ namespace TftpNano.Update
         private void Download(ReleaseFile file, string staging)
         {
             Say("Fetching " + RemotePath(file.Name) + " (" + file.Size.ToString() + " bytes).");
-            Stream destination = _store.Storage.CreateFile(ReleaseStore.PathOf(staging, file.Name));
+            Stream destination = CreateFile(staging, file);
             TftpDownload download = new TftpDownload(_transports, _settings.Download);
             try
             {
@@ -506,7 +506,7 @@ namespace TftpNano.Update
             }
 
             string problem;
-            Stream output = _store.Storage.CreateFile(ReleaseStore.PathOf(staging, file.Name));
+            Stream output = CreateFile(staging, file);
             try
             {
                 problem = _store.CheckFile(source, file, output);
@@ -520,6 +520,26 @@ namespace TftpNano.Update
                 ? "Copied unchanged '" + file.Name + "'."
                 : "The installed copy of '" + file.Name + "' is damaged (" + problem + "); fetching it instead.");
             return problem == null;
+        }
+
+        // A release file, with room for it made first: a volume without it refuses the release here,
+        // before a byte is fetched, and the staging folder is abandoned.
+        private Stream CreateFile(string staging, ReleaseFile file)
+        {
+            try
+            {
+                return _store.Storage.CreateFile(ReleaseStore.PathOf(staging, file.Name), file.Size);
+            }
+            catch (StorageException e)
+            {
+                if (!e.VolumeFull)
+                {
+                    throw;
+                }
+
+                throw new UpdateException(UpdateFailure.InsufficientSpace, "The release does not fit: " + e.Message
+                    + " The active release is kept.", e);
+            }
         }
 
         // The channel as the manifest names it: no '/' at either end, empty for the server's root.

@@ -8,7 +8,7 @@ namespace TftpNano.Update
     /// <remarks>
     /// Every path is relative to that folder, with '/' between a folder and a file name, and at most one
     /// folder deep. All storage access of an update goes through this seam, one call per operation (and
-    /// one call per <c>Write</c> on a stream from <see cref="CreateFile"/>), so tests can cut the power
+    /// one call per <c>Write</c> on a stream from <see cref="CreateFile(string, long)"/>), so tests can cut the power
     /// after or inside any single operation and check what a reboot finds. There is no rename: FAT
     /// renames in two steps that a cut can separate, and an update never needs one.
     /// </remarks>
@@ -35,11 +35,15 @@ namespace TftpNano.Update
         Stream OpenRead(string path);
 
         /// <summary>
-        /// Creates a file, replacing one of the same name, and opens it for writing.
+        /// Creates a file, replacing one of the same name, with room for its content, and opens it for
+        /// writing.
         /// </summary>
         /// <param name="path">The file's path.</param>
+        /// <param name="length">The content's length, in bytes.</param>
         /// <returns>A stream the caller closes; closing it makes the content durable.</returns>
-        Stream CreateFile(string path);
+        /// <exception cref="StorageException">The file cannot be created, or the volume has no room for
+        /// it (<see cref="StorageException.VolumeFull"/>): no byte of it was written then.</exception>
+        Stream CreateFile(string path, long length);
 
         /// <summary>
         /// Creates a folder.

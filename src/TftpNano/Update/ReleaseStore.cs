@@ -526,7 +526,7 @@ namespace TftpNano.Update
 
         private void WriteFile(string path, byte[] content)
         {
-            Stream stream = _storage.CreateFile(path);
+            Stream stream = _storage.CreateFile(path, content.Length);
             try
             {
                 stream.Write(content, 0, content.Length);

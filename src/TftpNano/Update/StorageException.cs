@@ -25,5 +25,23 @@ namespace TftpNano.Update
             : base(operation + " " + path + " failed: " + ExceptionText.Describe(inner), inner)
         {
         }
+
+        /// <summary>
+        /// Creates the exception for a volume that has no room for a file.
+        /// </summary>
+        /// <param name="path">The file, as the file system names it.</param>
+        /// <param name="length">The bytes it needs.</param>
+        /// <param name="room">The bytes the volume could give it.</param>
+        public StorageException(string path, long length, long room)
+            : base("The volume is full: " + path + " needs " + length.ToString() + " bytes and the volume has room for "
+                + room.ToString() + ".")
+        {
+            VolumeFull = true;
+        }
+
+        /// <summary>
+        /// Gets whether the volume had no room for a file being created.
+        /// </summary>
+        public bool VolumeFull { get; }
     }
 }

@@ -65,6 +65,29 @@ public sealed class HostileInputBootTests
     }
 
     [NanoKitFact]
+    public void AReleaseLargerThanTheCardIsRefusedBeforeItIsFetchedAndTheActiveReleaseStarts()
+    {
+        // FAT on a full card writes nothing and succeeds, and the firmware's write then waits for ever:
+        // this boot used to hang, with the active release never started.
+        using var channel = new ServedChannel(ServedChannel.Serve);
+        var device = new VirtualDevice(channel.DeviceFolder("device"), sdSize: "2M");
+        device.Provision((@"I:\tftpnano.conf", channel.Settings("sd-mmc")));
+        channel.Publish("1.0.0", "Blinky.Program.Main");
+        BootAppTests.AssertStarted(device.Boot(), "1.0.0", "update: Installed release 1.0.0 (1 fetched, 0 unchanged).");
+
+        channel.Publish("1.0.1", "Blinky.Program.Main", ("big.bin", ReleaseLab.Content(9, 3_000_000)));
+        DeviceRun boot = device.Boot();
+
+        BootAppTests.AssertStarted(boot, "1.0.0", "update: The release does not fit: The volume is full: ");
+        Assert.Contains("big.bin needs 3000000 bytes and the volume has room for ", boot.Console);
+        Assert.Contains("The active release is kept.", boot.Console);
+        Assert.Equal(0, channel.TimesServed("big.bin"));
+        DeviceRun inspected = device.Inspect();
+        Assert.Contains("inspect: release 1.0.0 verified", inspected.Console);
+        Assert.DoesNotContain("r3", inspected.Console);
+    }
+
+    [NanoKitFact]
     public void AFirstReleaseThatCannotStartIsNotRestartedForEverAndItsFixIsStarted()
     {
         // Nothing to roll back to: the device used to restart every 5 s until a new release appeared.

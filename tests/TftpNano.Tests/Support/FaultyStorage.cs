@@ -47,10 +47,10 @@ internal sealed class FaultyStorage(string root) : IUpdateStorage
 
     public Stream OpenRead(string path) => Read(() => _inner.OpenRead(path));
 
-    public Stream CreateFile(string path)
+    public Stream CreateFile(string path, long length)
     {
-        Change(halfDone: () => _inner.CreateFile(path).Dispose());
-        return new CountingStream(this, _inner.CreateFile(path));
+        Change(halfDone: () => _inner.CreateFile(path, 0).Dispose());
+        return new CountingStream(this, _inner.CreateFile(path, length));
     }
 
     public void CreateFolder(string path) => Change(() => _inner.CreateFolder(path), () => _inner.CreateFolder(path));

@@ -48,10 +48,12 @@ internal sealed class VirtualDevice
 
     /// <param name="folder">Where the device's images live.</param>
     /// <param name="flashSize">The internal flash's size, as nf-run takes it (<c>256K</c>); null for the kit's 1 MiB.</param>
-    public VirtualDevice(string folder, string? flashSize = null)
+    /// <param name="sdSize">The SD card's size, as nf-run takes it (<c>2M</c>); null for the kit's default.</param>
+    public VirtualDevice(string folder, string? flashSize = null, string? sdSize = null)
     {
         _folder = folder;
         FlashSize = flashSize;
+        SdSize = sdSize;
         Directory.CreateDirectory(folder);
     }
 
@@ -59,6 +61,8 @@ internal sealed class VirtualDevice
     public const string Heap = "96K";
 
     public string? FlashSize { get; }
+
+    public string? SdSize { get; }
 
     public string Flash => Path.Combine(_folder, "flash.bin");
 
@@ -76,7 +80,7 @@ internal sealed class VirtualDevice
     /// <summary>A copy of this device's images, to replay a boot from the same state.</summary>
     public VirtualDevice Clone(string folder)
     {
-        var copy = new VirtualDevice(folder, FlashSize);
+        var copy = new VirtualDevice(folder, FlashSize, SdSize);
         foreach (string image in new[] { "flash.bin", "sd.bin" })
         {
             string from = Path.Combine(_folder, image);
@@ -175,6 +179,11 @@ internal sealed class VirtualDevice
         if (FlashSize is not null)
         {
             arguments.AddRange(["--flash-size", FlashSize]);
+        }
+
+        if (SdSize is not null)
+        {
+            arguments.AddRange(["--sd-size", SdSize]);
         }
 
         if (killAtIl is long il)
