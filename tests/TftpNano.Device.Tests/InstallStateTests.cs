@@ -22,6 +22,7 @@ namespace TftpNano.Device.Tests
             Assert.IsFalse(read.Confirmed);
             Assert.AreEqual(2, read.Boots);
             Assert.AreEqual("3.1", read.Rejected);
+            Assert.AreEqual("00ff", read.TooLarge);
 
             InstallState empty = new InstallState();
             bytes = empty.ToBytes();
@@ -29,6 +30,21 @@ namespace TftpNano.Device.Tests
             Assert.IsNull(read.Active);
             Assert.IsNull(read.Previous);
             Assert.IsNull(read.Rejected);
+            Assert.IsNull(read.TooLarge);
+        }
+
+        [TestMethod]
+        public void ARecordWithoutTheTooLargeLineIsRead()
+        {
+            // What boot apps before it wrote, and what this one writes while nothing was too large.
+            InstallState state = Sample();
+            state.TooLarge = null;
+            byte[] bytes = state.ToBytes();
+            Assert.AreEqual(-1, System.Text.Encoding.UTF8.GetString(bytes, 0, bytes.Length).IndexOf("too-large"));
+            InstallState read = InstallState.TryParse(bytes, bytes.Length);
+            Assert.IsNotNull(read);
+            Assert.AreEqual("3.1", read.Rejected);
+            Assert.IsNull(read.TooLarge);
         }
 
         [TestMethod]
@@ -64,6 +80,7 @@ namespace TftpNano.Device.Tests
             state.Confirmed = false;
             state.Boots = 2;
             state.Rejected = "3.1";
+            state.TooLarge = "00ff";
             return state;
         }
     }

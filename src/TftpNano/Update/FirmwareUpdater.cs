@@ -251,6 +251,18 @@ namespace TftpNano.Update
                 return;
             }
 
+            // A release that found no room is not fetched at every boot: nothing on the device can say
+            // when room appears (its free space reads -1), so it waits for another manifest.
+            string digest = Hex.Encode(HmacSha256Chain.Hash(manifestBytes, 0, manifestBytes.Length));
+            if (digest == _store.State.TooLarge)
+            {
+                result.Outcome = UpdateOutcome.Skipped;
+                result.Message = "Release " + ReleaseManifest.Parse(manifestBytes, manifestBytes.Length).Version.ToString()
+                    + " did not fit the storage at an earlier boot; "
+                    + "it is fetched again once the server offers another manifest.";
+                return;
+            }
+
             byte[] signature = null;
             if (_settings.PublicKey != null)
             {
@@ -328,6 +340,16 @@ namespace TftpNano.Update
                 }
 
                 _store.Activate(offered, manifestBytes, signature);
+            }
+            catch (UpdateException e)
+            {
+                _store.AbandonStaging();
+                if (e.Failure == UpdateFailure.InsufficientSpace)
+                {
+                    _store.RememberTooLarge(digest);
+                }
+
+                throw;
             }
             catch
             {

@@ -47,6 +47,13 @@ namespace TftpNano.Update
         public string Rejected { get; set; }
 
         /// <summary>
+        /// Gets or sets the digest (HMAC-SHA256 chain, hexadecimal) of a verified manifest whose release
+        /// found no room on the storage: while the server offers exactly that manifest, nothing more is
+        /// fetched; null for none. Written only when set, so that records without it read as before.
+        /// </summary>
+        public string TooLarge { get; set; }
+
+        /// <summary>
         /// Writes the record with its checksum.
         /// </summary>
         /// <returns>The ASCII bytes.</returns>
@@ -60,6 +67,10 @@ namespace TftpNano.Update
             text.Append("confirmed " + (Confirmed ? "yes" : "no") + "\n");
             text.Append("boots " + Boots.ToString() + "\n");
             text.Append("rejected " + (Rejected == null ? "-" : Rejected) + "\n");
+            if (TooLarge != null)
+            {
+                text.Append("too-large " + TooLarge + "\n");
+            }
             byte[] body = AsciiText.GetBytes(text.ToString());
             byte[] check = AsciiText.GetBytes("check " + Hex.Encode(Sha256.Hash(body, 0, body.Length)) + "\n");
             byte[] result = new byte[body.Length + check.Length];
@@ -110,7 +121,7 @@ namespace TftpNano.Update
             }
 
             string[] lines = text.Substring(0, checkAt).Split(new char[] { '\n' });
-            if (lines.Length != 8)
+            if (lines.Length != 8 && lines.Length != 9)
             {
                 return null;
             }
@@ -129,6 +140,15 @@ namespace TftpNano.Update
             state.Confirmed = Value(lines[4], "confirmed") == "yes";
             state.Boots = (int)boots;
             state.Rejected = Optional(Value(lines[6], "rejected"));
+            if (lines.Length == 9)
+            {
+                state.TooLarge = Optional(Value(lines[7], "too-large"));
+                if (state.TooLarge == null)
+                {
+                    return null;
+                }
+            }
+
             return state;
         }
 
@@ -145,6 +165,7 @@ namespace TftpNano.Update
             copy.Confirmed = Confirmed;
             copy.Boots = Boots;
             copy.Rejected = Rejected;
+            copy.TooLarge = TooLarge;
             return copy;
         }
 

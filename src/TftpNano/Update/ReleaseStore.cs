@@ -236,6 +236,7 @@ namespace TftpNano.Update
             next.Previous = _state.Confirmed ? _state.Active : _state.Previous;
             next.Confirmed = false;
             next.Boots = 0;
+            next.TooLarge = null;
             Commit(next);
             _activeManifest = manifest;
             DeleteUnreferencedFolders();
@@ -264,10 +265,24 @@ namespace TftpNano.Update
             next.Previous = null;
             next.Confirmed = true;
             next.Boots = 0;
+            next.TooLarge = null;
             Commit(next);
             _activeManifest = previous;
             DeleteUnreferencedFolders();
             return true;
+        }
+
+        /// <summary>
+        /// Remembers a verified manifest whose release found no room, so that it is not fetched again
+        /// while the server offers it; the next install or rollback, which change what the storage
+        /// holds, forgets it.
+        /// </summary>
+        /// <param name="manifestDigest">The manifest's digest, as <see cref="InstallState.TooLarge"/> keeps it.</param>
+        public void RememberTooLarge(string manifestDigest)
+        {
+            InstallState next = _state.Clone();
+            next.TooLarge = manifestDigest;
+            Commit(next);
         }
 
         /// <summary>

@@ -85,6 +85,12 @@ public sealed class HostileInputBootTests
         DeviceRun inspected = device.Inspect();
         Assert.Contains("inspect: release 1.0.0 verified", inspected.Console);
         Assert.DoesNotContain("r3", inspected.Console);
+
+        // Remembered: the next boot fetches the manifest, sees the same one, and fetches nothing more.
+        int signatures = channel.TimesServed(ReleaseManifest.SignatureFileName);
+        BootAppTests.AssertStarted(device.Boot(), "1.0.0",
+            "update: Release 1.0.1 did not fit the storage at an earlier boot; it is fetched again once the server offers another manifest.");
+        Assert.Equal(signatures, channel.TimesServed(ReleaseManifest.SignatureFileName));
     }
 
     [NanoKitFact]

@@ -37,6 +37,34 @@ public sealed class UpdaterTests : IDisposable
     }
 
     [Fact]
+    public void AReleaseThatDoesNotFitIsRefusedOnceAndNotFetchedAgainUntilItsManifestChanges()
+    {
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        _lab.Publish("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2), ("data.bin", ReleaseLab.Content(5, 200_000)));
+        var card = new SmallCard(new HostStorage(_lab.DeviceRoot), room: 100_000);
+
+        UpdateResult first = _lab.Boot(storage: card);
+        Assert.Equal((UpdateOutcome.Refused, UpdateFailure.InsufficientSpace), (first.Outcome, first.Failure));
+        Assert.Contains("data.bin needs 200000 bytes and the volume has room for 100000.", first.Message, StringComparison.Ordinal);
+
+        // The same manifest again: neither its signature nor a file is fetched, at this boot or the next.
+        int transfers = _lab.Server.Server.FinishedTransfers.Count;
+        UpdateResult second = _lab.Boot(storage: card);
+        UpdateResult third = _lab.Boot(storage: card);
+        Assert.Equal((UpdateOutcome.Skipped, UpdateOutcome.Skipped), (second.Outcome, third.Outcome));
+        Assert.Equal("Release 2.0 did not fit the storage at an earlier boot; it is fetched again once the server offers another manifest.", second.Message);
+        Assert.True(_lab.Server.Server.WaitForFinishedTransfers(transfers + 2, TimeSpan.FromSeconds(5)));
+        Assert.Equal(transfers + 2, _lab.Server.Server.FinishedTransfers.Count);
+        _lab.AssertActive("1.0");
+
+        // Another manifest (a smaller data file here) is tried, and fits.
+        _lab.Publish("2.1", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2), ("data.bin", ReleaseLab.Content(6, 50_000)));
+        UpdateResult fixedOne = _lab.Boot(storage: card);
+        Assert.True(fixedOne.Outcome == UpdateOutcome.Installed, fixedOne.Message);
+        Assert.Null(_lab.Inspect().State.TooLarge);
+    }
+
+    [Fact]
     public void ARecordDamagedInEveryCopyIsRebuiltFromTheNewestReleaseThatVerifies()
     {
         // SD cards and flash translation layers lose small, recently written files on power loss.
@@ -289,4 +317,25 @@ public sealed class UpdaterTests : IDisposable
     }
 
     public void Dispose() => _lab.Dispose();
+}
+
+/// <summary>A card with room for files up to a size: a larger one is found not to fit when it is created.</summary>
+internal sealed class SmallCard(IUpdateStorage inner, long room) : IUpdateStorage
+{
+    public bool FileExists(string path) => inner.FileExists(path);
+
+    public string[] GetFolders() => inner.GetFolders();
+
+    public Stream OpenRead(string path) => inner.OpenRead(path);
+
+    public Stream CreateFile(string path, long length) =>
+        length > room ? throw new StorageException(path, length, room) : inner.CreateFile(path, length);
+
+    public void CreateFolder(string path) => inner.CreateFolder(path);
+
+    public void DeleteFolder(string path) => inner.DeleteFolder(path);
+
+    public void DeleteFile(string path) => inner.DeleteFile(path);
+
+    public long GetFreeSpace() => -1;
 }
