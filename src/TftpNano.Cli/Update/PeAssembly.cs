@@ -18,6 +18,13 @@ internal readonly record struct PeName(string? Text, int BuiltIn)
 internal sealed record PeReference(PeName Name, Version Version);
 
 /// <summary>
+/// A type a <c>.pe</c> file defines: its full name as <c>Type.GetType</c> takes it (a nested type
+/// after its enclosing one and a <c>+</c>), or null when a part of it is a built-in string, and the
+/// names of its static methods without parameters, the methods a release can start.
+/// </summary>
+internal sealed record PeType(string? FullName, IReadOnlyList<string?> EntryMethods);
+
+/// <summary>
 /// What a nanoFramework <c>.pe</c> file says about itself in its header: its name, its version and the
 /// assemblies it references, read without loading it.
 /// </summary>
@@ -41,14 +48,25 @@ internal sealed class PeAssembly
     private const int AssemblyRefTable = 0;
     private const int StringsTable = 11;
     private const int AssemblyRefLength = 12;
+    private const int TypeDefTable = 4;
+    private const int MethodDefTable = 6;
 
-    private PeAssembly(string path, PeName name, Version version, uint nativeChecksum, IReadOnlyList<PeReference> references)
+    // CLR_RECORD_TYPEDEF and CLR_RECORD_METHODDEF of the NFMRK1 format: a type's name, namespace and
+    // enclosing type, then its first method and its counts of virtual, instance and static methods, in
+    // that order; a method's name, flags and argument count.
+    private const int TypeDefLength = 24;
+    private const int MethodDefLength = 16;
+    private const int NoType = 0xFFFF;
+    private const uint StaticMethod = 0x10;
+
+    private PeAssembly(string path, PeName name, Version version, uint nativeChecksum, IReadOnlyList<PeReference> references, IReadOnlyList<PeType> types)
     {
         Path = path;
         Name = name;
         Version = version;
         NativeChecksum = nativeChecksum;
         References = references;
+        Types = types;
     }
 
     /// <summary>Gets the file it was read from.</summary>
@@ -71,6 +89,9 @@ internal sealed class PeAssembly
 
     /// <summary>Gets the assemblies it references.</summary>
     public IReadOnlyList<PeReference> References { get; }
+
+    /// <summary>Gets the types the assembly defines, with the methods a release could start.</summary>
+    public IReadOnlyList<PeType> Types { get; }
 
     /// <summary>Gets a name to show: its own, or, for a built-in one, the file's name without <c>.pe</c>.</summary>
     public string DisplayName => Name.Text ?? System.IO.Path.GetFileNameWithoutExtension(Path);
@@ -130,7 +151,47 @@ internal sealed class PeAssembly
             references.Add(new PeReference(Name(BinaryPrimitives.ReadUInt16LittleEndian(image.AsSpan(offset))), ReadVersion(offset + 4)));
         }
 
+        string? Text(int index) => Name(index).Text;
+        int Size(int table) => tables[table + 1] - tables[table] - image[paddings + table];
+        int typeCount = Size(TypeDefTable) / TypeDefLength;
+        int methodCount = Size(MethodDefTable) / MethodDefLength;
+        ushort U16(int offset) => BinaryPrimitives.ReadUInt16LittleEndian(image.AsSpan(offset));
+        string? FullName(int type, int depth)
+        {
+            int record = tables[TypeDefTable] + (type * TypeDefLength);
+            string? name = Text(U16(record));
+            int enclosing = U16(record + 6);
+            if (enclosing != NoType)
+            {
+                string? outer = enclosing < typeCount && depth < typeCount ? FullName(enclosing, depth + 1) : null;
+                return outer is null || name is null ? null : outer + "+" + name;
+            }
+
+            string? space = Text(U16(record + 2));
+            return name is null || space is null ? null : space.Length == 0 ? name : space + "." + name;
+        }
+
+        var types = new List<PeType>();
+        for (int type = 0; type < typeCount; type++)
+        {
+            int record = tables[TypeDefTable] + (type * TypeDefLength);
+            int first = U16(record + 10);
+            int count = image[record + 12] + image[record + 13] + image[record + 14];
+            var methods = new List<string?>();
+            for (int method = first; method < first + count && method < methodCount; method++)
+            {
+                int row = tables[MethodDefTable] + (method * MethodDefLength);
+                uint flags = BinaryPrimitives.ReadUInt32LittleEndian(image.AsSpan(row + 4));
+                if ((flags & StaticMethod) != 0 && image[row + 9] == 0)
+                {
+                    methods.Add(Text(U16(row)));
+                }
+            }
+
+            types.Add(new PeType(FullName(type, 0), methods));
+        }
+
         return new PeAssembly(path, Name(BinaryPrimitives.ReadUInt16LittleEndian(image.AsSpan(NameOffset))), ReadVersion(VersionOffset),
-            BinaryPrimitives.ReadUInt32LittleEndian(image.AsSpan(NativeChecksumOffset)), references);
+            BinaryPrimitives.ReadUInt32LittleEndian(image.AsSpan(NativeChecksumOffset)), references, types);
     }
 }

@@ -47,6 +47,45 @@ internal sealed class ReleaseAssemblies
     public static IReadOnlyList<PeAssembly> Select(IReadOnlyList<PeAssembly> build, IReadOnlyList<PeAssembly> bootApp) =>
         build.Where(assembly => !bootApp.Any(carried => carried.Name == assembly.Name)).ToArray();
 
+    /// <summary>
+    /// Refuses an entry point the device could never start: a type no assembly of the release defines,
+    /// or one without a static method of that name taking no parameters (what the device calls).
+    /// </summary>
+    /// <param name="release">The release's assemblies.</param>
+    /// <param name="entryPoint">Namespace.Type.Method, a nested type after a <c>+</c>.</param>
+    /// <exception cref="ArgumentException">The entry point is not in the release.</exception>
+    public static void CheckEntryPoint(IReadOnlyList<PeAssembly> release, string entryPoint)
+    {
+        int dot = entryPoint.LastIndexOf('.');
+        if (dot <= 0 || dot == entryPoint.Length - 1)
+        {
+            // Not Type.Method at all: the manifest refuses it with its own sentence.
+            return;
+        }
+
+        string typeName = entryPoint[..dot];
+        string method = entryPoint[(dot + 1)..];
+        PeType[] types = release.SelectMany(a => a.Types).ToArray();
+        PeType? type = types.FirstOrDefault(t => t.FullName == typeName);
+        if (type is null)
+        {
+            // A name kept as a built-in string cannot be read here: then nothing can be said.
+            if (types.All(t => t.FullName is not null))
+            {
+                throw new ArgumentException($"--entry {entryPoint}: no assembly of the release defines the type {typeName}, "
+                    + "so the device could never start it.");
+            }
+
+            return;
+        }
+
+        if (!type.EntryMethods.Contains(method) && type.EntryMethods.All(m => m is not null))
+        {
+            throw new ArgumentException($"--entry {entryPoint}: {typeName} has no static method {method} without parameters, "
+                + "so the device could never start it.");
+        }
+    }
+
     /// <summary>Checks a release's assemblies against the boot app's and orders them.</summary>
     /// <exception cref="ArgumentException">An assembly the boot app carries, a reference nothing satisfies or at another major.minor, or a cycle.</exception>
     public static ReleaseAssemblies Plan(IReadOnlyList<PeAssembly> release, IReadOnlyList<PeAssembly> bootApp)

@@ -183,7 +183,9 @@ internal static partial class ReleasePublisher
                 throw new ArgumentException("--order is not needed with the boot app's assemblies: the load order comes from the references.");
             }
 
-            ReleaseAssemblies plan = ReleaseAssemblies.Plan(ReleaseAssemblies.Read(folder), bootApp);
+            IReadOnlyList<PeAssembly> assemblies = ReleaseAssemblies.Read(folder);
+            ReleaseAssemblies.CheckEntryPoint(assemblies, entryPoint);
+            ReleaseAssemblies plan = ReleaseAssemblies.Plan(assemblies, bootApp);
             order = plan.LoadOrder;
             needs = [.. plan.Needs];
         }

@@ -69,6 +69,45 @@ public sealed class ReleaseAssembliesTests : IDisposable
     }
 
     [NanoKitFact]
+    public void TheTypesAndEntryMethodsReadFromThePeAreTheAssemblysOwn()
+    {
+        // Blinky: one type, two static methods without parameters; and the core, with many types.
+        PeAssembly blinky = PeAssembly.Read(Path.Combine(VirtualDevice.AppFolder, "Blinky.pe"));
+        PeType program = Assert.Single(blinky.Types);
+        Assert.Equal("Blinky.Program", program.FullName);
+        Assert.Equal(["Main", "Unhealthy"], program.EntryMethods);
+
+        PeAssembly core = PeAssembly.Read(Path.Combine(BootApp, "TftpNano.pe"));
+        using var dll = new PEReader(File.OpenRead(Path.ChangeExtension(core.Path, ".dll")));
+        MetadataReader metadata = dll.GetMetadataReader();
+        var defined = metadata.TypeDefinitions.Select(metadata.GetTypeDefinition)
+            .Select(t => t.GetDeclaringType().IsNil
+                ? (metadata.GetString(t.Namespace).Length == 0 ? "" : metadata.GetString(t.Namespace) + ".") + metadata.GetString(t.Name)
+                : metadata.GetString(metadata.GetTypeDefinition(t.GetDeclaringType()).Name) + "+" + metadata.GetString(t.Name))
+            .ToHashSet();
+        PeType[] named = core.Types.Where(t => t.FullName is not null).ToArray();
+        Assert.True(named.Length > 50, $"{named.Length} types read");
+        Assert.All(named, t => Assert.True(defined.Contains(t.FullName!) || defined.Any(d => t.FullName!.EndsWith(d, StringComparison.Ordinal)), t.FullName));
+        Assert.Contains("Confirm", core.Types.Single(t => t.FullName == "TftpNano.Boot.ApplicationHealth").EntryMethods);
+        Assert.DoesNotContain("RetryDelaySeconds", core.Types.Single(t => t.FullName == "TftpNano.Boot.BootSequence").EntryMethods);
+    }
+
+    [NanoKitTheory]
+    [InlineData("Nope.Program.Main", "--entry Nope.Program.Main: no assembly of the release defines the type Nope.Program, so the device could never start it.")]
+    [InlineData("Blinky.Program.Nope", "--entry Blinky.Program.Nope: Blinky.Program has no static method Nope without parameters, so the device could never start it.")]
+    [InlineData("A..B", "--entry A..B: no assembly of the release defines the type A., so the device could never start it.")]
+    public void AnEntryPointTheReleaseDoesNotDefineIsRefused(string entry, string refusal)
+    {
+        string channel = Release(Path.Combine(VirtualDevice.AppFolder, "Blinky.pe"));
+
+        var refused = Assert.Throws<ArgumentException>(() => ReleasePublisher.Publish(channel, "fw", "1.0", entry, [], null, bootApp: ReleaseAssemblies.Read(BootApp)));
+
+        Assert.Equal(refusal, refused.Message);
+        Assert.False(File.Exists(Path.Combine(channel, "manifest")));
+        ReleasePublisher.Publish(channel, "fw", "1.0", "Blinky.Program.Unhealthy", [], null, bootApp: ReleaseAssemblies.Read(BootApp));
+    }
+
+    [NanoKitFact]
     public void AnAssemblyTheBootAppCarriesIsRefused()
     {
         string release = Release(Path.Combine(BootApp, "mscorlib.pe"));

@@ -100,7 +100,9 @@ public sealed class HostileInputBootTests
         using var channel = new ServedChannel(ServedChannel.Serve);
         var device = new VirtualDevice(channel.DeviceFolder("device"));
         device.Provision((@"I:\tftpnano.conf", channel.Settings("internal")));
-        channel.Publish("1.0.0", "Blinky.Program.Nope");
+        // Published without the boot app's assemblies, as a tool that could not check the entry would.
+        File.Copy(Path.Combine(VirtualDevice.AppFolder, "Blinky.pe"), Path.Combine(channel.Folder, "Blinky.pe"));
+        ReleasePublisher.Publish(channel.Folder, ServedChannel.Name, "1.0.0", "Blinky.Program.Nope", [], channel.PrivateKeyPath);
 
         RunningDevice running = device.StartBoot(seconds: 60);
         // The boot fetched the manifest, the attempt 5 s later a second time: now the fix appears.
