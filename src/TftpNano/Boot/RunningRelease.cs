@@ -16,13 +16,16 @@ namespace TftpNano.Boot
     /// </remarks>
     internal sealed class RunningRelease
     {
+        private const string SettingsProblem = "The settings file has problems (the boot's console lists them); no update is asked for until they are fixed.";
+
         private readonly object _lock = new object();
         private readonly ReleaseStore _store;
         private readonly string _folder;
         private readonly ReleaseManifest _manifest;
         private readonly IBootPlatform _platform;
+
+        // Null when the settings file has problems: then no update is asked for.
         private readonly UpdateSettings _updateSettings;
-        private readonly string _settingsProblem;
 
         /// <summary>
         /// Describes the release about to start.
@@ -41,10 +44,6 @@ namespace TftpNano.Boot
             {
                 _updateSettings = settings.ToUpdateSettings();
                 _updateSettings.BootAssemblies = new BootAppAssemblies(platform.FindAssembly, _manifest).Find;
-            }
-            else
-            {
-                _settingsProblem = "The settings file has problems (the boot's console lists them); no update is asked for until they are fixed.";
             }
         }
 
@@ -99,7 +98,7 @@ namespace TftpNano.Boot
             {
                 UpdateResult skipped = new UpdateResult();
                 skipped.Outcome = UpdateOutcome.NotChecked;
-                skipped.Message = _settingsProblem;
+                skipped.Message = SettingsProblem;
                 skipped.ActiveVersion = Version;
                 return skipped;
             }

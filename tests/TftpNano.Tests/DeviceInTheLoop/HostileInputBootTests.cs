@@ -16,10 +16,7 @@ public sealed class HostileInputBootTests
     public void ASettingsFileTooLargeForTheHeapIsRefusedWithOneLineAndTheInstalledReleaseStarts(int length)
     {
         using var channel = new ServedChannel(ServedChannel.Serve);
-        var device = new VirtualDevice(channel.DeviceFolder("device"));
-        device.Provision((@"I:\tftpnano.conf", channel.Settings("internal")));
-        channel.Publish("1.0.0", "Blinky.Program.Main");
-        BootAppTests.AssertStarted(device.Boot(), "1.0.0", "update: Installed release 1.0.0 (1 fetched, 0 unchanged).");
+        VirtualDevice device = WithRelease100(channel, "internal");
 
         // The same valid settings, padded with comments to a file the heap could not hold whole.
         device.Provision((@"I:\tftpnano.conf", channel.Settings("internal"), length));
@@ -34,10 +31,7 @@ public sealed class HostileInputBootTests
     public void AManifestWithAHugeEntryIsRefusedWithOneLineAndTheLargestOneTheLimitsAllowIsRead()
     {
         using var channel = new ServedChannel(ServedChannel.Serve);
-        var device = new VirtualDevice(channel.DeviceFolder("device"));
-        device.Provision((@"I:\tftpnano.conf", channel.Settings("internal")));
-        channel.Publish("1.0.0", "Blinky.Program.Main");
-        BootAppTests.AssertStarted(device.Boot(), "1.0.0", "update: Installed release 1.0.0 (1 fetched, 0 unchanged).");
+        VirtualDevice device = WithRelease100(channel, "internal");
         string manifestPath = Path.Combine(channel.Folder, ReleaseManifest.FileName);
         string fileLine = File.ReadAllLines(manifestPath).Single(l => l.StartsWith("file ", StringComparison.Ordinal));
 
@@ -70,10 +64,7 @@ public sealed class HostileInputBootTests
         // FAT on a full card writes nothing and succeeds, and the firmware's write then waits for ever:
         // this boot used to hang, with the active release never started.
         using var channel = new ServedChannel(ServedChannel.Serve);
-        var device = new VirtualDevice(channel.DeviceFolder("device"), sdSize: "2M");
-        device.Provision((@"I:\tftpnano.conf", channel.Settings("sd-mmc")));
-        channel.Publish("1.0.0", "Blinky.Program.Main");
-        BootAppTests.AssertStarted(device.Boot(), "1.0.0", "update: Installed release 1.0.0 (1 fetched, 0 unchanged).");
+        VirtualDevice device = WithRelease100(channel, "sd-mmc", sdSize: "2M");
 
         channel.Publish("1.0.1", "Blinky.Program.Main", ("big.bin", ReleaseLab.Content(9, 3_000_000)));
         DeviceRun boot = device.Boot();
@@ -118,6 +109,16 @@ public sealed class HostileInputBootTests
         Assert.Contains("boot: release 1.0.1 is installed; restarting to start it with nothing of release 1.0.0 loaded.", first.Console);
 
         BootAppTests.AssertStarted(device.Boot(), "1.0.1", "update: Up to date: release 1.0.1.");
+    }
+
+    // A device provisioned for the channel that installed and started release 1.0.0 of the test app.
+    private static VirtualDevice WithRelease100(ServedChannel channel, string storage, string? sdSize = null)
+    {
+        var device = new VirtualDevice(channel.DeviceFolder("device"), sdSize: sdSize);
+        device.Provision((@"I:\tftpnano.conf", channel.Settings(storage)));
+        channel.Publish("1.0.0", "Blinky.Program.Main");
+        BootAppTests.AssertStarted(device.Boot(), "1.0.0", "update: Installed release 1.0.0 (1 fetched, 0 unchanged).");
+        return device;
     }
 
     private static void SignAndServe(ServedChannel channel, string manifest)
