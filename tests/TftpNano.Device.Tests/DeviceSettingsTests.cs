@@ -20,6 +20,7 @@ namespace TftpNano.Device.Tests
                 + "network=ethernet\n"
                 + "network.wait=45\n"
                 + "storage=sd-spi\n"
+                + "storage.wait=90\n"
                 + "spi.bus=2\n"
                 + "spi.cs=4\n"
                 + "pins=18:SPI1_CLOCK, 23:SPI1_MOSI,38:SPI1_MISO\n"
@@ -41,6 +42,7 @@ namespace TftpNano.Device.Tests
             Assert.AreEqual((int)NetworkKind.Ethernet, (int)settings.Network);
             Assert.AreEqual(45, settings.NetworkWaitSeconds);
             Assert.AreEqual((int)StorageKind.SdSpi, (int)settings.Storage);
+            Assert.AreEqual(90, settings.StorageWaitSeconds);
             Assert.AreEqual(2, settings.SpiBus);
             Assert.AreEqual(4, settings.SpiChipSelect);
             Assert.AreEqual(3, settings.Pins.Length);
@@ -196,10 +198,11 @@ namespace TftpNano.Device.Tests
                 + "root=tftpnano\n"
                 + "sd.width=8\n"
                 + "network=lte\n"
-                + "downgrade=maybe\n");
+                + "downgrade=maybe\n"
+                + "storage.wait=4\n");
 
             string[] problems = settings.Problems;
-            Assert.AreEqual(14, problems.Length, Join(problems));
+            Assert.AreEqual(15, problems.Length, Join(problems));
             Assert.Contains("Line 1: server must be an IPv4 address", problems[0]);
             Assert.Contains("Line 2: blksize must be a whole number from 8 to 1468", problems[1]);
             Assert.Contains("Line 3: windowsize must be a whole number from 1 to 4", problems[2]);
@@ -214,10 +217,12 @@ namespace TftpNano.Device.Tests
             Assert.Contains("Line 12: sd.width must be 1 or 4", problems[11]);
             Assert.Contains("Line 13: network must be wifi or ethernet", problems[12]);
             Assert.Contains("Line 14: downgrade must be yes or no", problems[13]);
+            Assert.Contains("Line 15: storage.wait must be a whole number from 5 to 600", problems[14]);
             Assert.AreEqual(1468, settings.BlockSize);
             Assert.AreEqual(4, settings.WindowSize);
             Assert.AreEqual(1000, settings.TimeoutMs);
             Assert.AreEqual((int)StorageKind.InternalFlash, (int)settings.Storage);
+            Assert.AreEqual(60, settings.StorageWaitSeconds);
         }
 
         [TestMethod]

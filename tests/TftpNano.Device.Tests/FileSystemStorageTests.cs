@@ -106,9 +106,10 @@ namespace TftpNano.Device.Tests
 
 #if NANOFRAMEWORK_1_0
         [TestMethod]
-        public void AFullVolumeIsAStorageFailureNamingTheFile()
+        public void AFullVolumeIsAStorageFailureSayingSoAndNamingTheFile()
         {
-            // littlefs reports a full volume as a bare System.Exception; the storage names what failed.
+            // littlefs reports a full volume as a bare System.Exception; the storage finds out that the
+            // volume has no room and says so.
             FileSystemStorage storage = new FileSystemStorage(FreshFolder("full"));
             Stream output = storage.CreateFile("filler.bin", 0);
             byte[] block = new byte[4096];
@@ -137,7 +138,15 @@ namespace TftpNano.Device.Tests
 
             storage.DeleteFile("filler.bin");
             Assert.IsNotNull(e, "the volume never filled up");
-            Assert.IsTrue(e.Message.IndexOf("filler.bin failed: System.Exception") > 0, e.Message);
+            Assert.IsTrue(e.VolumeFull, e.Message);
+            Assert.IsTrue(e.Message.IndexOf("The volume is full: writing I:\\t-full\\filler.bin failed (System.Exception") == 0, e.Message);
+            Assert.IsFalse(File.Exists("I:\\t-full\\room.probe"));
+
+            // With the room back, a write succeeds again: the probe left nothing behind.
+            Stream again = storage.CreateFile("again.bin", 0);
+            again.Write(block, 0, block.Length);
+            again.Close();
+            storage.DeleteFile("again.bin");
         }
 
 #endif

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Threading;
 using TftpNano.Transfer;
 using TftpNano.Update;
 
@@ -30,6 +31,13 @@ namespace TftpNano.Boot
         // started only after a restart.
         private string _failedToStart;
         private ReleaseManifest _failedManifest;
+
+        // The updater of the attempt in progress, its storage bound, and the release being installed when
+        // a storage call stalled: read by the storage watchdog's thread.
+        private FirmwareUpdater _updater;
+        private int _storageWaitSeconds;
+        private ReleaseStore _stalledStore;
+        private string _stalledRelease;
 
         /// <summary>
         /// Creates the sequence over a platform.
@@ -203,11 +211,15 @@ namespace TftpNano.Boot
 
         private ReleaseStore RunUpdater(DeviceSettings settings, IUpdateStorage storage, bool online, BootReport report)
         {
+            _storageWaitSeconds = settings.StorageWaitSeconds;
+            StorageWatchdog watchdog = new StorageWatchdog(storage, _storageWaitSeconds, StorageStalled);
+            storage = watchdog;
             try
             {
                 UpdateSettings update = settings.ToUpdateSettings();
                 update.BootAssemblies = new BootAppAssemblies(_platform.FindAssembly, _failedManifest).Find;
                 FirmwareUpdater updater = new FirmwareUpdater(storage, online ? _platform.Transports : null, update);
+                _updater = updater;
                 updater.Log += Log;
                 report.Update = _failedToStart == null ? updater.Run(online) : updater.RunAgain(online);
                 if (report.Update.Outcome != UpdateOutcome.NotChecked || report.Update.RolledBackTo != null)
@@ -233,6 +245,48 @@ namespace TftpNano.Boot
                 }
 
                 return store;
+            }
+            finally
+            {
+                watchdog.Stop();
+                _updater = null;
+            }
+        }
+
+        // On the watchdog's thread, while the boot's thread is held in the storage call. The release being
+        // installed is recorded, on a thread of its own so that a storage that holds that write too cannot
+        // stop the restart, and the device restarts: the next boot starts the active release and does not
+        // fetch that release again while the server offers the same manifest.
+        private void StorageStalled(string operation, string path)
+        {
+            _platform.Log("storage: " + operation + " " + path + " has not returned in " + _storageWaitSeconds.ToString()
+                + " s; restarting.");
+            FirmwareUpdater updater = _updater;
+            _stalledRelease = updater == null ? null : updater.Installing;
+            if (_stalledRelease != null)
+            {
+                _stalledStore = updater.Store;
+                Thread recorder = new Thread(RecordStalledRelease);
+                recorder.Start();
+                if (!recorder.Join(_storageWaitSeconds * 1000))
+                {
+                    _platform.Log("storage: recording the release being installed has not returned either.");
+                }
+            }
+
+            _platform.Restart();
+        }
+
+        private void RecordStalledRelease()
+        {
+            try
+            {
+                _stalledStore.RememberTooLarge(_stalledRelease);
+                _platform.Log("storage: the release being installed is not fetched again until the server offers another manifest.");
+            }
+            catch (Exception e)
+            {
+                _platform.Log("storage: recording the release being installed failed: " + ExceptionText.Describe(e));
             }
         }
 

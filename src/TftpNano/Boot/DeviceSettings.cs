@@ -22,7 +22,7 @@ namespace TftpNano.Boot
     /// <para>
     /// Keys: <c>server</c> (IPv4 address, required), <c>port</c>, <c>channel</c>, <c>network</c>
     /// (<c>wifi</c> or <c>ethernet</c>), <c>network.wait</c> (seconds), <c>storage</c> (<c>internal</c>,
-    /// <c>sd-mmc</c> or <c>sd-spi</c>), <c>sd.width</c> (1 or 4), <c>spi.bus</c>, <c>spi.cs</c>,
+    /// <c>sd-mmc</c> or <c>sd-spi</c>), <c>storage.wait</c> (seconds), <c>sd.width</c> (1 or 4), <c>spi.bus</c>, <c>spi.cs</c>,
     /// <c>pins</c> (<c>GPIO:FUNCTION</c> pairs separated by commas), <c>power</c> (<c>none</c> or
     /// <c>axp192</c>: what powers the SD card), <c>root</c>, <c>blksize</c>,
     /// <c>windowsize</c>, <c>timeout</c> (milliseconds), <c>server.timeout</c> (seconds), <c>retries</c>,
@@ -80,6 +80,7 @@ namespace TftpNano.Boot
             Channel = string.Empty;
             Network = NetworkKind.Wifi;
             NetworkWaitSeconds = 30;
+            StorageWaitSeconds = 60;
             Storage = StorageKind.InternalFlash;
             SdDataWidth = 4;
             SpiBus = 1;
@@ -108,6 +109,12 @@ namespace TftpNano.Boot
 
         /// <summary>Gets how long the boot waits for the network before it starts the installed release.</summary>
         public int NetworkWaitSeconds { get; private set; }
+
+        /// <summary>
+        /// Gets how long one storage call of an update may go without returning before the boot gives up
+        /// on it, records the release being installed as one that cannot be stored, and restarts.
+        /// </summary>
+        public int StorageWaitSeconds { get; private set; }
 
         /// <summary>Gets where the releases are kept.</summary>
         public StorageKind Storage { get; private set; }
@@ -353,6 +360,8 @@ namespace TftpNano.Boot
                     return null;
                 case "network.wait":
                     return ApplyNumber(key, value, 1, 600);
+                case "storage.wait":
+                    return ApplyNumber(key, value, 5, 600);
                 case "storage":
                     if (value == "internal")
                     {
@@ -450,6 +459,9 @@ namespace TftpNano.Boot
                     break;
                 case "network.wait":
                     NetworkWaitSeconds = number;
+                    break;
+                case "storage.wait":
+                    StorageWaitSeconds = number;
                     break;
                 case "spi.bus":
                     SpiBus = number;

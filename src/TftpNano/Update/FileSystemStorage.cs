@@ -22,6 +22,11 @@ namespace TftpNano.Update
     /// </remarks>
     public class FileSystemStorage : IUpdateStorage
     {
+        // The file HasRoom writes: 9 chunks of 512 bytes, more than one 4 KiB littlefs block.
+        private const string ProbeFileName = "room.probe";
+        private const int ProbeChunkLength = 512;
+        private const int ProbeChunks = 9;
+
         private readonly string _root;
 
         // Whether every file is extended to its length before it is written (see Reserve).
@@ -175,6 +180,55 @@ namespace TftpNano.Update
             }
 
             throw new StorageException(full, length, room);
+        }
+
+        // Whether the volume can still give a file a block, asked after a write failed: nanoFramework
+        // reports a full littlefs volume as the same bare exception as any other I/O failure (the ESP32
+        // driver returns CLR_E_FILE_IO for a short fwrite, nf-interpreter
+        // targets/ESP32/_littlefs/littlefs_FS_Driver.cpp), and no drive can tell its free space. A probe
+        // file larger than a littlefs block (4 KiB) needs a new block, as the failed write did, and is
+        // deleted at once.
+        internal bool HasRoom()
+        {
+            string probe = Path.Combine(_root, ProbeFileName);
+            bool written = false;
+            try
+            {
+                FileStream file = new FileStream(probe, FileMode.Create, FileAccess.Write);
+                try
+                {
+                    byte[] chunk = new byte[ProbeChunkLength];
+                    for (int i = 0; i < ProbeChunks; i++)
+                    {
+                        file.Write(chunk, 0, chunk.Length);
+                    }
+
+                    file.Flush();
+                    written = true;
+                }
+                finally
+                {
+                    file.Close();
+                }
+            }
+            catch (Exception)
+            {
+                // No room, or the volume fails altogether: either way the write is not retried.
+            }
+
+            try
+            {
+                if (File.Exists(probe))
+                {
+                    File.Delete(probe);
+                }
+            }
+            catch (Exception)
+            {
+                // Left for the next probe to replace: it is never read.
+            }
+
+            return written;
         }
 
         /// <inheritdoc/>

@@ -36,6 +36,9 @@ namespace TftpNano.Update
         private readonly VerifyingWriteStream _verifier;
         private readonly byte[] _digest;
 
+        // Set while a release's files are stored: read by the boot's storage watchdog on its own thread.
+        private string _installing;
+
         /// <summary>
         /// Creates an updater.
         /// </summary>
@@ -66,6 +69,15 @@ namespace TftpNano.Update
             _settings = settings;
             _verifier = new VerifyingWriteStream();
             _digest = new byte[Sha256.HashLength];
+        }
+
+        /// <summary>
+        /// Gets the digest of the manifest whose release is being stored, as
+        /// <see cref="InstallState.TooLarge"/> keeps it, or null while no release is.
+        /// </summary>
+        internal string Installing
+        {
+            get { return _installing; }
         }
 
         /// <summary>
@@ -258,7 +270,7 @@ namespace TftpNano.Update
             {
                 result.Outcome = UpdateOutcome.Skipped;
                 result.Message = "Release " + ReleaseManifest.Parse(manifestBytes, manifestBytes.Length).Version.ToString()
-                    + " did not fit the storage at an earlier boot; "
+                    + " could not be stored at an earlier boot; "
                     + "it is fetched again once the server offers another manifest.";
                 return;
             }
@@ -321,6 +333,7 @@ namespace TftpNano.Update
 
             CheckFreeSpace(offered, manifestBytes.Length);
             Say("Installing release " + version + ".");
+            _installing = digest;
             string staging = _store.BeginStaging();
             try
             {
@@ -341,6 +354,19 @@ namespace TftpNano.Update
 
                 _store.Activate(offered, manifestBytes, signature);
             }
+            catch (StorageException e)
+            {
+                // A full volume found by a write outside the transfer: copying an unchanged file, or the
+                // manifest and signature into the new release's folder.
+                _store.AbandonStaging();
+                if (!e.VolumeFull)
+                {
+                    throw;
+                }
+
+                _store.RememberTooLarge(digest);
+                throw DoesNotFit(e);
+            }
             catch (UpdateException e)
             {
                 _store.AbandonStaging();
@@ -355,6 +381,10 @@ namespace TftpNano.Update
             {
                 _store.AbandonStaging();
                 throw;
+            }
+            finally
+            {
+                _installing = null;
             }
 
             if (_store.CleanupProblem != null)
@@ -484,6 +514,12 @@ namespace TftpNano.Update
 
                 if (e.Failure == TftpFailure.StorageFailed)
                 {
+                    StorageException storage = e.InnerException as StorageException;
+                    if (storage != null && storage.VolumeFull)
+                    {
+                        throw DoesNotFit(storage);
+                    }
+
                     string reason = e.InnerException == null ? e.Message : ExceptionText.Describe(e.InnerException);
                     throw new UpdateException(UpdateFailure.Storage, "Writing '" + file.Name + "' failed: " + reason, e);
                 }
@@ -559,9 +595,14 @@ namespace TftpNano.Update
                     throw;
                 }
 
-                throw new UpdateException(UpdateFailure.InsufficientSpace, "The release does not fit: " + e.Message
-                    + " The active release is kept.", e);
+                throw DoesNotFit(e);
             }
+        }
+
+        private static UpdateException DoesNotFit(StorageException full)
+        {
+            return new UpdateException(UpdateFailure.InsufficientSpace, "The release does not fit: " + full.Message
+                + " The active release is kept.", full);
         }
 
         // The channel as the manifest names it: no '/' at either end, empty for the server's root.

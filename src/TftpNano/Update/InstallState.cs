@@ -48,8 +48,10 @@ namespace TftpNano.Update
 
         /// <summary>
         /// Gets or sets the digest (HMAC-SHA256 chain, hexadecimal) of a verified manifest whose release
-        /// found no room on the storage: while the server offers exactly that manifest, nothing more is
-        /// fetched; null for none. Written only when set, so that records without it read as before.
+        /// could not be stored: it found no room, or a storage call stalled while it was stored (the one
+        /// known cause of which is a full card; see <c>StorageWatchdog</c>). While the server offers
+        /// exactly that manifest, nothing more is fetched; null for none. Written only when set, so that
+        /// records without it read as before.
         /// </summary>
         public string TooLarge { get; set; }
 

@@ -40,7 +40,21 @@ namespace TftpNano.Update
         }
 
         /// <summary>
-        /// Gets whether the volume had no room for a file being created.
+        /// Creates the exception for a write that failed, telling whether the volume had run out of room.
+        /// </summary>
+        /// <param name="path">The file, as the file system names it.</param>
+        /// <param name="inner">What the file system threw.</param>
+        /// <param name="volumeFull">True when the volume had no room left for the write.</param>
+        public StorageException(string path, Exception inner, bool volumeFull)
+            : base(volumeFull
+                ? "The volume is full: writing " + path + " failed (" + ExceptionText.Describe(inner) + ")."
+                : "Writing " + path + " failed: " + ExceptionText.Describe(inner), inner)
+        {
+            VolumeFull = volumeFull;
+        }
+
+        /// <summary>
+        /// Gets whether the volume had no room for a file being created or written.
         /// </summary>
         public bool VolumeFull { get; }
     }

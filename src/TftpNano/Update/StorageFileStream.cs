@@ -92,7 +92,7 @@ namespace TftpNano.Update
             }
             catch (Exception e)
             {
-                throw new StorageException("Writing", _path, e);
+                throw new StorageException(_path, e, !_storage.HasRoom());
             }
         }
 

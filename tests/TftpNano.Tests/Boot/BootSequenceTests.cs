@@ -305,6 +305,46 @@ public sealed class BootSequenceTests : IDisposable
     }
 
     [Fact]
+    public async Task AStorageWriteThatNeverReturnsRestartsTheDeviceWhichThenStartsTheActiveReleaseWithoutRefetching()
+    {
+        // A native file write waits for its I/O with no timeout: a card that never completes one used to
+        // hold the boot for ever, with no release started.
+        _lab.Install("1.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky1));
+        _lab.Publish("2.0", ("Drivers.pe", Drivers), ("Blinky.pe", Blinky2));
+        using var stalling = new StallingStorage(new HostStorage(_lab.DeviceRoot), "Blinky.pe");
+        var platform = new RecordingPlatform(_lab, Settings + "storage.wait=5\n") { Storage = stalling };
+
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        Task<BootReport> held = Task.Run(() => new BootSequence(platform).Run());
+        Assert.True(Poll.Until(() => platform.Restarts == 1, TimeSpan.FromSeconds(30)), string.Join("\n", platform.Snapshot()));
+        TimeSpan restartedAfter = stopwatch.Elapsed;
+
+        Assert.True(stalling.Stalled);
+        Assert.InRange(restartedAfter, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
+        Assert.Contains(platform.Snapshot(), l => l.StartsWith("storage: Writing r", StringComparison.Ordinal)
+            && l.EndsWith("/Blinky.pe has not returned in 5 s; restarting.", StringComparison.Ordinal));
+        Assert.Contains("storage: the release being installed is not fetched again until the server offers another manifest.", platform.Snapshot());
+        Assert.False(held.IsCompleted);
+
+        // What the restart finds: the active release, the stalled one recorded; the held call then fails
+        // as a card pulled out would, which a real device never sees.
+        _lab.AssertActive("1.0");
+        Assert.NotNull(_lab.Inspect().State.TooLarge);
+        stalling.Release();
+        await held.WaitAsync(TimeSpan.FromSeconds(30));
+        int blinkyServed = _lab.ServedFiles().Count(f => f == "Blinky.pe");
+
+        var next = new RecordingPlatform(_lab, Settings);
+        BootReport report = new BootSequence(next).Run();
+
+        Assert.Equal((BootOutcome.Launched, "1.0", UpdateOutcome.Skipped), (report.Outcome, report.Version, report.Update!.Outcome));
+        Assert.Equal("Release 2.0 could not be stored at an earlier boot; it is fetched again once the server offers another manifest.",
+            report.Update.Message);
+        Assert.Equal(blinkyServed, _lab.ServedFiles().Count(f => f == "Blinky.pe"));
+        Assert.Equal(0, next.Restarts);
+    }
+
+    [Fact]
     public void TheWaitBetweenAttemptsGrowsToTenMinutes()
     {
         int[] delays = Enumerable.Range(0, 12).Select(BootSequence.RetryDelaySeconds).ToArray();
@@ -326,7 +366,16 @@ public sealed class BootSequenceTests : IDisposable
 
         public Exception? LaunchFailure { get; init; }
 
+        /// <summary>What was logged; read with <see cref="Snapshot"/> while another thread may log.</summary>
         public List<string> Lines { get; } = [];
+
+        public string[] Snapshot()
+        {
+            lock (Lines)
+            {
+                return [.. Lines];
+            }
+        }
 
         public List<(string? Folder, string Version)> Launches { get; } = [];
 
@@ -345,8 +394,11 @@ public sealed class BootSequenceTests : IDisposable
             return NetworkUp;
         }
 
+        /// <summary>The storage to mount instead of the lab's device folder.</summary>
+        public IUpdateStorage? Storage { get; init; }
+
         public IUpdateStorage MountStorage(DeviceSettings deviceSettings) =>
-            StorageFailure is null ? new HostStorage(lab.DeviceRoot) : throw StorageFailure;
+            StorageFailure is null ? Storage ?? new HostStorage(lab.DeviceRoot) : throw StorageFailure;
 
         /// <summary>The release's assemblies loaded beside the boot app's, as while a release runs.</summary>
         public string[] Loaded { get; init; } = [];
@@ -368,11 +420,19 @@ public sealed class BootSequenceTests : IDisposable
             }
         }
 
-        public int Restarts { get; private set; }
+        private int _restarts;
 
-        public void Restart() => Restarts++;
+        public int Restarts => Volatile.Read(ref _restarts);
 
-        public void Log(string message) => Lines.Add(message);
+        public void Restart() => Interlocked.Increment(ref _restarts);
+
+        public void Log(string message)
+        {
+            lock (Lines)
+            {
+                Lines.Add(message);
+            }
+        }
     }
 }
 
@@ -423,5 +483,73 @@ internal sealed class FailingSendFactory : IDatagramTransportFactory
         public int Receive(byte[] buffer, int timeoutMs) => inner.Receive(buffer, timeoutMs);
 
         public void Close() => inner.Close();
+    }
+}
+
+/// <summary>
+/// A storage whose first write to one file never returns until the test releases it, as a card whose
+/// driver never completes a write; released, that write fails.
+/// </summary>
+internal sealed class StallingStorage(IUpdateStorage inner, string stalledName) : IUpdateStorage, IDisposable
+{
+    private readonly ManualResetEventSlim _released = new();
+    private int _stalls;
+
+    public bool Stalled => Volatile.Read(ref _stalls) > 0;
+
+    public void Release() => _released.Set();
+
+    public void Dispose()
+    {
+        _released.Set();
+        _released.Dispose();
+    }
+
+    public bool FileExists(string path) => inner.FileExists(path);
+
+    public string[] GetFolders() => inner.GetFolders();
+
+    public Stream OpenRead(string path) => inner.OpenRead(path);
+
+    public Stream CreateFile(string path, long length)
+    {
+        Stream file = inner.CreateFile(path, length);
+        return path.EndsWith("/" + stalledName, StringComparison.Ordinal) ? new Held(this, file) : file;
+    }
+
+    public void CreateFolder(string path) => inner.CreateFolder(path);
+
+    public void DeleteFile(string path) => inner.DeleteFile(path);
+
+    public void DeleteFolder(string path) => inner.DeleteFolder(path);
+
+    public long GetFreeSpace() => inner.GetFreeSpace();
+
+    private sealed class Held(StallingStorage owner, Stream file) : WriteOnlyStream
+    {
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (Interlocked.Increment(ref owner._stalls) == 1)
+            {
+                owner._released.Wait(TimeSpan.FromMinutes(2));
+                throw new IOException("The card stopped answering.");
+            }
+
+            file.Write(buffer, offset, count);
+        }
+
+        public override long Length => file.Length;
+
+        public override void Flush() => file.Flush();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                file.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }

@@ -80,8 +80,32 @@ public sealed class HostileInputBootTests
         // Remembered: the next boot fetches the manifest, sees the same one, and fetches nothing more.
         int signatures = channel.TimesServed(ReleaseManifest.SignatureFileName);
         BootAppTests.AssertStarted(device.Boot(), "1.0.0",
-            "update: Release 1.0.1 did not fit the storage at an earlier boot; it is fetched again once the server offers another manifest.");
+            "update: Release 1.0.1 could not be stored at an earlier boot; it is fetched again once the server offers another manifest.");
         Assert.Equal(signatures, channel.TimesServed(ReleaseManifest.SignatureFileName));
+    }
+
+    [NanoKitFact]
+    public void AReleaseLargerThanTheInternalFlashIsRefusedAsNotFittingAndNotFetchedAgain()
+    {
+        // littlefs fails the write that finds no room with the same bare exception as any I/O failure:
+        // it used to read "Writing ... failed: System.Exception", and the release was fetched at every boot.
+        using var channel = new ServedChannel(ServedChannel.Serve);
+        VirtualDevice device = WithRelease100(channel, "internal");
+
+        channel.Publish("1.0.1", "Blinky.Program.Main", ("big.bin", ReleaseLab.Content(9, 1_200_000)));
+        DeviceRun boot = device.Boot();
+
+        BootAppTests.AssertStarted(boot, "1.0.0", @"update: The release does not fit: The volume is full: writing I:\tftpnano\r");
+        Assert.Contains(@"\big.bin failed (", boot.Console);
+        Assert.Contains("The active release is kept.", boot.Console);
+        Assert.Equal((0, 1), (channel.TimesServed("big.bin"), channel.TimesRequested("big.bin")));
+        DeviceRun inspected = device.Inspect();
+        Assert.Contains("inspect: release 1.0.0 verified", inspected.Console);
+        Assert.DoesNotContain("r3", inspected.Console);
+
+        BootAppTests.AssertStarted(device.Boot(), "1.0.0",
+            "update: Release 1.0.1 could not be stored at an earlier boot; it is fetched again once the server offers another manifest.");
+        Assert.Equal(1, channel.TimesRequested("big.bin"));
     }
 
     [NanoKitFact]

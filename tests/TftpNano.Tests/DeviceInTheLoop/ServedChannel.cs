@@ -53,6 +53,11 @@ internal sealed class ServedChannel : IDisposable
         (_embedded ?? throw new InvalidOperationException("Only the embedded server counts its transfers."))
             .FinishedTransfers.Count(t => t.Completed && t.FileName == Name + "/" + name);
 
+    /// <summary>How many transfers of a file of the channel the embedded server has ended, whole or not.</summary>
+    public int TimesRequested(string name) =>
+        (_embedded ?? throw new InvalidOperationException("Only the embedded server counts its transfers."))
+            .FinishedTransfers.Count(t => t.FileName == Name + "/" + name);
+
     /// <summary>A folder for the devices' images, removed with the channel.</summary>
     public string DeviceFolder(string name) => _workspace.Folder(name);
 

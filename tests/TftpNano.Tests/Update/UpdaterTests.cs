@@ -52,7 +52,7 @@ public sealed class UpdaterTests : IDisposable
         UpdateResult second = _lab.Boot(storage: card);
         UpdateResult third = _lab.Boot(storage: card);
         Assert.Equal((UpdateOutcome.Skipped, UpdateOutcome.Skipped), (second.Outcome, third.Outcome));
-        Assert.Equal("Release 2.0 did not fit the storage at an earlier boot; it is fetched again once the server offers another manifest.", second.Message);
+        Assert.Equal("Release 2.0 could not be stored at an earlier boot; it is fetched again once the server offers another manifest.", second.Message);
         Assert.True(_lab.Server.Server.WaitForFinishedTransfers(transfers + 2, TimeSpan.FromSeconds(5)));
         Assert.Equal(transfers + 2, _lab.Server.Server.FinishedTransfers.Count);
         _lab.AssertActive("1.0");
