@@ -27,6 +27,12 @@ namespace TftpNano.Transfer
         private int _estimatedTimeoutMs;
         private int _timeoutMs;
 
+        // Round-trip sampling: when the latest datagram went out, whether its reply may be sampled (Karn's
+        // rule), and whether a round trip of the data phase has been measured yet.
+        private long _sentAt;
+        private bool _awaitingSample;
+        private bool _dataPhaseMeasured;
+
         /// <summary>
         /// Creates a timer.
         /// </summary>
@@ -123,6 +129,53 @@ namespace TftpNano.Transfer
         public void ResetBackOff()
         {
             _timeoutMs = _estimatedTimeoutMs;
+        }
+
+        /// <summary>
+        /// Notes a datagram sent now, whose reply is then awaited.
+        /// </summary>
+        /// <param name="fresh">False for a retransmission, whose reply cannot be told from the original's
+        /// and so makes no sample (Karn's rule).</param>
+        /// <returns>When to give up waiting for the reply, on the clock of <see cref="Environment.TickCount64"/>.</returns>
+        public long Sent(bool fresh)
+        {
+            long now = Environment.TickCount64;
+            _awaitingSample = fresh;
+            _sentAt = now;
+            return now + NextWaitMs();
+        }
+
+        /// <summary>
+        /// Samples the round trip of a reply, arriving now, to the latest datagram <see cref="Sent"/>; only
+        /// the first reply to a datagram counts.
+        /// </summary>
+        /// <remarks>
+        /// A reply to a retransmission makes no sample; until the first sample, though, the time since the
+        /// latest transmission (a lower bound) is taken, or on a lossy link the timer would keep its
+        /// cautious initial value for the whole transfer. A request's round trip includes the server's
+        /// work to start a transfer, perhaps even its own retransmission of the first reply, so it only
+        /// seeds the timer: the first round trip of the data phase replaces it.
+        /// </remarks>
+        /// <param name="provisional">True for the reply to a request.</param>
+        public void Answered(bool provisional)
+        {
+            if (!_awaitingSample && _hasSample)
+            {
+                return;
+            }
+
+            long rtt = Environment.TickCount64 - _sentAt;
+            if (!_hasSample || !_dataPhaseMeasured)
+            {
+                Restart(rtt);
+            }
+            else
+            {
+                AddSample(rtt);
+            }
+
+            _dataPhaseMeasured = !provisional;
+            _awaitingSample = false;
         }
 
         /// <summary>

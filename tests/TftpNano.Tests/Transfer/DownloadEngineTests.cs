@@ -380,6 +380,35 @@ public class DownloadEngineTests
     }
 
     [Fact]
+    public void ASecondRunOnOneInstanceNegotiatesFromScratch()
+    {
+        using var server = new EmbeddedServer();
+        server.AddFile("f", 10000);
+        TftpDownloadSettings settings = EmbeddedServer.Settings(blockSize: 1024, windowSize: 4);
+        settings.MaxRetries = 1;
+        settings.InitialTimeoutMs = 100;
+        settings.MaxTimeoutMs = 200;
+        var download = new TftpDownload(HostUdpTransportFactory.Instance, settings);
+        download.Run(server.EndPoint, "f", new VerifyingStream());
+        Assert.Equal((1024, 4, 10000L, 10L), (download.BlockSize, download.WindowSize, download.TransferSize, download.Statistics.BlocksWritten));
+
+        // The same instance, other options: a plain request, so RFC 1350's 512-byte lock-step.
+        settings.UseOptions = false;
+        download.Run(server.EndPoint, "f", new VerifyingStream());
+        Assert.Equal((512, 1, -1L, 20L), (download.BlockSize, download.WindowSize, download.TransferSize, download.Statistics.BlocksWritten));
+        Assert.False(download.Statistics.FellBackToPlainRequest);
+
+        // A run the server never answers settles nothing, and shows nothing of the runs before it.
+        using var silent = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        settings.UseOptions = true;
+        var e = Assert.Throws<TftpException>(() => download.Run(silent.Client.LocalEndPoint!, "f", new VerifyingStream()));
+        Assert.Equal(TftpFailure.TimedOut, e.Failure);
+        Assert.Equal((0, 0, -1L, 0L, 0L), (download.BlockSize, download.WindowSize, download.TransferSize,
+            download.Statistics.BlocksWritten, download.Statistics.DuplicateBlocks));
+        Assert.Equal(2, download.Statistics.Timeouts);
+    }
+
+    [Fact]
     public void CancelStopsTheTransferAndTellsTheServer()
     {
         using var server = new EmbeddedServer();
