@@ -65,12 +65,14 @@ namespace TftpNano.Device.Tests
         public void AStrangersErrorIsNeverAnswered()
         {
             QueuedSocket socket = new QueuedSocket();
-            IPEndPoint client = new IPEndPoint(Server, 6000);
+            IPEndPoint answer = new IPEndPoint(Server, 6000);
+            socket.Arrive(Data(1), answer);
             socket.Arrive(new byte[] { 0, 5, 0, 5, 0 }, new IPEndPoint(Server, 6001));
-            socket.Arrive(Acknowledgement(0), client);
-            TransferPort port = TransferPort.ToClient(socket, new byte[600], client, null);
+            socket.Arrive(Data(2), answer);
+            TransferPort port = TransferPort.ForReadRequest(socket, new byte[600], Server, null);
 
-            Assert.AreEqual(4, port.Receive(Deadline(1000)));
+            Assert.AreEqual(Data(1).Length, port.Receive(Deadline(1000)));
+            Assert.AreEqual(Data(2).Length, port.Receive(Deadline(1000)));
             Assert.AreEqual(1L, port.StrayDatagrams);
             Assert.AreEqual(0, socket.Sent.Count);
         }
@@ -79,14 +81,15 @@ namespace TftpNano.Device.Tests
         public void RepliesToStrangersStopWhenTheBudgetIsSpent()
         {
             QueuedSocket socket = new QueuedSocket();
-            IPEndPoint client = new IPEndPoint(Server, 6000);
+            socket.Arrive(Data(1), new IPEndPoint(Server, 6000));
             for (int i = 0; i < 5; i++)
             {
                 socket.Arrive(Acknowledgement(1), new IPEndPoint(Server, 6100 + i));
             }
 
-            TransferPort port = TransferPort.ToClient(socket, new byte[600], client, new ReplyBudget(2));
+            TransferPort port = TransferPort.ForReadRequest(socket, new byte[600], Server, new ReplyBudget(2));
 
+            Assert.AreEqual(Data(1).Length, port.Receive(Deadline(1000)));
             Assert.AreEqual(TransferPort.Expired, port.Receive(Deadline(50)));
             Assert.AreEqual(5L, port.StrayDatagrams);
             Assert.AreEqual(2, socket.Sent.Count);
@@ -96,10 +99,10 @@ namespace TftpNano.Device.Tests
         public void AWaitEndsAtItsDeadlineOrWhenCancelled()
         {
             QueuedSocket socket = new QueuedSocket();
-            TransferPort port = TransferPort.ToClient(socket, new byte[600], new IPEndPoint(Server, 6000), null);
+            TransferPort port = TransferPort.ForReadRequest(socket, new byte[600], Server, null);
             Assert.AreEqual(TransferPort.Expired, port.Receive(Deadline(30)));
 
-            socket.Arrive(Acknowledgement(1), new IPEndPoint(Server, 6000));
+            socket.Arrive(Data(1), new IPEndPoint(Server, 6000));
             port.Cancel();
             Assert.AreEqual(TransferPort.Cancelled, port.Receive(Deadline(1000)));
             Assert.AreEqual(TransferPort.Cancelled, port.Receive(Deadline(1000)));
@@ -122,7 +125,7 @@ namespace TftpNano.Device.Tests
         public void CloseClosesTheSocket()
         {
             QueuedSocket socket = new QueuedSocket();
-            TransferPort.ToClient(socket, new byte[600], new IPEndPoint(Server, 6000), null).Close();
+            TransferPort.ForReadRequest(socket, new byte[600], Server, null).Close();
             Assert.IsTrue(socket.IsClosed);
         }
 

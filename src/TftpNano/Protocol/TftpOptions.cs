@@ -7,7 +7,7 @@ namespace TftpNano.Protocol
     /// Absent options read as zero (or -1 for <see cref="TransferSize"/>), so one object describes both
     /// a request and its answer without nullable values, which nanoFramework lacks.
     /// </remarks>
-    public sealed class TftpOptions
+    public sealed partial class TftpOptions
     {
         /// <summary>The blksize option name.</summary>
         public const string BlockSizeName = "blksize";
@@ -71,45 +71,8 @@ namespace TftpNano.Protocol
         }
 
         /// <summary>
-        /// The options a server grants: each one asked for, at most what was asked and what the server
-        /// allows. A timeout is granted as asked or not at all (RFC 2349: the OACK's value matches the
-        /// request's); tsize is the file's size.
-        /// </summary>
-        /// <param name="requested">The request's options.</param>
-        /// <param name="maxBlockSize">The largest block the server sends.</param>
-        /// <param name="maxWindowSize">The largest window the server sends.</param>
-        /// <param name="maxTimeoutSeconds">The longest timeout the server accepts.</param>
-        /// <param name="transferSize">The file's size.</param>
-        /// <returns>What to acknowledge; empty when nothing is granted.</returns>
-        public static TftpOptions Grant(TftpOptions requested, int maxBlockSize, int maxWindowSize, int maxTimeoutSeconds, long transferSize)
-        {
-            TftpOptions granted = new TftpOptions();
-            if (requested.BlockSize > 0)
-            {
-                granted.BlockSize = requested.BlockSize < maxBlockSize ? requested.BlockSize : maxBlockSize;
-            }
-
-            if (requested.WindowSize > 0)
-            {
-                granted.WindowSize = requested.WindowSize < maxWindowSize ? requested.WindowSize : maxWindowSize;
-            }
-
-            if (requested.TimeoutSeconds > 0 && requested.TimeoutSeconds <= maxTimeoutSeconds)
-            {
-                granted.TimeoutSeconds = requested.TimeoutSeconds;
-            }
-
-            if (requested.TransferSize >= 0)
-            {
-                granted.TransferSize = transferSize;
-            }
-
-            return granted;
-        }
-
-        /// <summary>
-        /// Finds what in an OACK the request did not ask for: the same rule as <see cref="Grant"/>, from
-        /// the client's side.
+        /// Finds what in an OACK the request did not ask for: the same rule as a server's grant, from the
+        /// client's side.
         /// </summary>
         /// <param name="granted">The OACK's options.</param>
         /// <param name="requested">The request's options.</param>

@@ -22,7 +22,7 @@ namespace TftpNano.Transfer
     /// (a spoofed or stale datagram) is a stranger's and cannot take over the transfer.
     /// </para>
     /// </remarks>
-    public sealed class TransferPort
+    public sealed partial class TransferPort
     {
         /// <summary>What <see cref="Receive"/> returns when the deadline passed with nothing from the peer.</summary>
         public const int Expired = -1;
@@ -67,24 +67,6 @@ namespace TftpNano.Transfer
             _strangerReplies = strangerReplies;
             _strangerReply = new byte[TftpPacket.DataHeaderLength + UnknownTransferId.Length + 1];
             TftpPacket.WriteError(_strangerReply, TftpErrorCode.UnknownTransferId, UnknownTransferId);
-        }
-
-        /// <summary>
-        /// A server's port for one transfer: the peer is the endpoint the request came from.
-        /// </summary>
-        /// <param name="transport">The transfer's socket, on a new port; closed by <see cref="Close"/>.</param>
-        /// <param name="buffer">Where datagrams are received.</param>
-        /// <param name="client">The endpoint the request came from.</param>
-        /// <param name="strangerReplies">Limits ERROR 5 replies; null for no limit.</param>
-        /// <returns>The port.</returns>
-        public static TransferPort ToClient(IDatagramTransport transport, byte[] buffer, EndPoint client, ReplyBudget strangerReplies)
-        {
-            if (client == null)
-            {
-                throw new ArgumentNullException("client");
-            }
-
-            return new TransferPort(transport, buffer, client, null, strangerReplies);
         }
 
         /// <summary>
