@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Net;
 using TftpNano.Protocol;
+using TftpNano.Text;
 
 namespace TftpNano.Transfer
 {
@@ -17,6 +18,7 @@ namespace TftpNano.Transfer
     internal sealed class DownloadRun
     {
         private readonly TftpDownload _owner;
+        private readonly TftpProgressHandler _progress;
         private readonly IDatagramTransportFactory _transports;
         private readonly TftpDownloadSettings _settings;
         private readonly ReplyBudget _strangerReplies;
@@ -38,6 +40,7 @@ namespace TftpNano.Transfer
         private ReceiveWindow _window;
         private int _blockSize;
         private long _transferSize = -1;
+        private long _bytesWritten;
 
         private long _deadline;
         private int _consecutiveTimeouts;
@@ -46,10 +49,11 @@ namespace TftpNano.Transfer
         /// <summary>
         /// Prepares a transfer; <see cref="Execute"/> runs it.
         /// </summary>
-        public DownloadRun(TftpDownload owner, IDatagramTransportFactory transports, TftpDownloadSettings settings,
-            ReplyBudget strangerReplies, IPEndPoint server, string fileName, Stream destination)
+        public DownloadRun(TftpDownload owner, TftpProgressHandler progress, IDatagramTransportFactory transports,
+            TftpDownloadSettings settings, ReplyBudget strangerReplies, IPEndPoint server, string fileName, Stream destination)
         {
             _owner = owner;
+            _progress = progress;
             _transports = transports;
             _settings = settings;
             _strangerReplies = strangerReplies;
@@ -105,11 +109,6 @@ namespace TftpNano.Transfer
             }
         }
 
-        private long BytesWritten
-        {
-            get { return _window == null ? 0 : _window.BytesWritten; }
-        }
-
         private static long Now
         {
             get { return Environment.TickCount64; }
@@ -157,7 +156,7 @@ namespace TftpNano.Transfer
 
                 Dally();
                 _statistics.SmoothedRttMs = _timer.SmoothedRttMs;
-                return BytesWritten;
+                return _bytesWritten;
             }
             finally
             {
@@ -252,7 +251,7 @@ namespace TftpNano.Transfer
 
         private void CheckProgress()
         {
-            string overrun = _guard.Check(Now, BytesWritten);
+            string overrun = _guard.Check(Now, _bytesWritten);
             if (overrun != null)
             {
                 throw Abort(TftpFailure.TimedOut, TftpErrorCode.NotDefined, "'" + _fileName + "' from " + _server.ToString()
@@ -403,7 +402,7 @@ namespace TftpNano.Transfer
             }
 
             bool final = payload < _blockSize;
-            long total = _window.BytesWritten + payload;
+            long total = _bytesWritten + payload;
             if (_transferSize >= 0 && (total > _transferSize || (final && total != _transferSize)))
             {
                 throw Abort(TftpFailure.SizeMismatch, TftpErrorCode.NotDefined, "The server announced "
@@ -412,7 +411,8 @@ namespace TftpNano.Transfer
             }
 
             Write(payload);
-            bool windowComplete = _window.Written(payload);
+            _bytesWritten = total;
+            bool windowComplete = _window.Written();
             if (final)
             {
                 Flush();
@@ -428,7 +428,11 @@ namespace TftpNano.Transfer
                 _deadline = Now + _timer.NextWaitMs();
             }
 
-            _owner.ReportProgress(total, _transferSize);
+            if (_progress != null)
+            {
+                _progress(total, _transferSize);
+            }
+
             return final;
         }
 
@@ -504,7 +508,7 @@ namespace TftpNano.Transfer
         private TftpException StorageFailed(Exception e)
         {
             return Abort(TftpFailure.StorageFailed, TftpErrorCode.DiskFull, "Writing '" + _fileName + "' failed after "
-                + BytesWritten.ToString() + " bytes: " + ExceptionText.Describe(e), e);
+                + _bytesWritten.ToString() + " bytes: " + ExceptionText.Describe(e), e);
         }
 
         // If the final ACK is lost the server sends the last block again; stay one timeout to answer it.

@@ -15,7 +15,6 @@ namespace TftpNano.Transfer
         private readonly int _size;
         private int _blocksSinceAck;
         private long _blocksWritten;
-        private long _bytesWritten;
         private long _lastAcknowledged;
 
         // Blocks up to here belong to a flight the server was asked to restart: when they arrive out of
@@ -45,20 +44,12 @@ namespace TftpNano.Transfer
             get { return _blocksWritten; }
         }
 
-        /// <summary>Gets the bytes written in order.</summary>
-        public long BytesWritten
-        {
-            get { return _bytesWritten; }
-        }
-
         /// <summary>
         /// Counts a block written in order.
         /// </summary>
-        /// <param name="payload">Its bytes.</param>
         /// <returns>True when the window is complete and its ACK is due.</returns>
-        public bool Written(int payload)
+        public bool Written()
         {
-            _bytesWritten += payload;
             _blocksWritten++;
             return ++_blocksSinceAck >= _size;
         }

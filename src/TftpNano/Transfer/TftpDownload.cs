@@ -61,7 +61,8 @@ namespace TftpNano.Transfer
         }
 
         /// <summary>
-        /// Occurs after each block written to the destination.
+        /// Occurs after each block written to the destination; a transfer tells the handlers subscribed
+        /// when it started.
         /// </summary>
         public event TftpProgressHandler Progress;
 
@@ -163,23 +164,9 @@ namespace TftpNano.Transfer
                 throw new ArgumentNullException("destination");
             }
 
-            DownloadRun run = new DownloadRun(this, _transports, _settings, _strangerReplies, serverEndPoint, fileName, destination);
+            DownloadRun run = new DownloadRun(this, Progress, _transports, _settings, _strangerReplies, serverEndPoint, fileName, destination);
             _run = run;
             return run.Execute();
-        }
-
-        /// <summary>
-        /// Tells the subscribers of <see cref="Progress"/> about a block written.
-        /// </summary>
-        /// <param name="bytesWritten">The bytes written so far.</param>
-        /// <param name="transferSize">The size the server announced, or -1.</param>
-        internal void ReportProgress(long bytesWritten, long transferSize)
-        {
-            TftpProgressHandler progress = Progress;
-            if (progress != null)
-            {
-                progress(bytesWritten, transferSize);
-            }
         }
     }
 }
