@@ -8,6 +8,7 @@ using TftpNano.Cli.Server;
 using TftpNano.Cli.Update;
 using TftpNano.Security;
 using TftpNano.Tests.Support;
+using TftpNano.Update.Manifest;
 
 namespace TftpNano.Bench;
 

@@ -2,13 +2,15 @@ using System;
 using System.IO;
 using System.Reflection;
 using System.Threading;
+using TftpNano.Boot;
+using TftpNano.Transfer;
+using TftpNano.Update;
+using TftpNano.Update.Manifest;
+using TftpNano.Update.Storage;
 using nanoFramework.Hardware.Esp32;
 using nanoFramework.Networking;
 using nanoFramework.Runtime.Native;
 using nanoFramework.System.IO.FileSystem;
-using TftpNano.Boot;
-using TftpNano.Transfer;
-using TftpNano.Update;
 
 namespace TftpNano.Device
 {

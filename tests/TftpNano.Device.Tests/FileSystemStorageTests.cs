@@ -1,7 +1,8 @@
 using System;
 using System.IO;
-using nanoFramework.TestFramework;
 using TftpNano.Update;
+using TftpNano.Update.Storage;
+using nanoFramework.TestFramework;
 
 namespace TftpNano.Device.Tests
 {

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
-using nanoFramework.TestFramework;
 using TftpNano.Security;
+using TftpNano.Text;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
+using nanoFramework.TestFramework;
 
 namespace TftpNano.Device.Tests
 {

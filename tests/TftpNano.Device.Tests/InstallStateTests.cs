@@ -1,5 +1,6 @@
-using nanoFramework.TestFramework;
 using TftpNano.Update;
+using TftpNano.Update.Storage;
+using nanoFramework.TestFramework;
 
 namespace TftpNano.Device.Tests
 {

@@ -2,6 +2,8 @@ using System;
 using System.Collections;
 using System.IO;
 using TftpNano.Update;
+using TftpNano.Update.Storage;
+using TftpNano.Update.Streams;
 
 namespace TftpNano.Device.Tests
 {

@@ -1,6 +1,8 @@
 using System;
-using nanoFramework.TestFramework;
+using TftpNano.Text;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
+using nanoFramework.TestFramework;
 
 namespace TftpNano.Device.Tests
 {

@@ -1,8 +1,9 @@
 using System;
 using System.Reflection;
-using nanoFramework.TestFramework;
 using TftpNano.Boot;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
+using nanoFramework.TestFramework;
 
 namespace TftpNano.Device.Tests
 {

@@ -1,6 +1,7 @@
-using nanoFramework.TestFramework;
 using TftpNano.Security;
+using TftpNano.Text;
 using TftpNano.Update;
+using nanoFramework.TestFramework;
 
 namespace TftpNano.Device.Tests
 {

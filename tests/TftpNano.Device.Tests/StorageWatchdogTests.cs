@@ -1,10 +1,13 @@
 using System;
 using System.IO;
 using System.Threading;
-using nanoFramework.TestFramework;
 using TftpNano.Boot;
 using TftpNano.Transfer;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
+using TftpNano.Update.Storage;
+using TftpNano.Update.Streams;
+using nanoFramework.TestFramework;
 
 namespace TftpNano.Device.Tests
 {

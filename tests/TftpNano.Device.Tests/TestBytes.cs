@@ -1,4 +1,5 @@
 using System;
+using TftpNano.Text;
 using TftpNano.Update;
 
 namespace TftpNano.Device.Tests

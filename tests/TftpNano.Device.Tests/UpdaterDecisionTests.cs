@@ -1,6 +1,8 @@
-using nanoFramework.TestFramework;
 using TftpNano.Security;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
+using TftpNano.Update.Storage;
+using nanoFramework.TestFramework;
 
 namespace TftpNano.Device.Tests
 {

@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using TftpNano.Cli.Server;
 using TftpNano.Cli.Update;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
+using TftpNano.Update.Storage;
 
 namespace TftpNano.Cli.Commands;
 

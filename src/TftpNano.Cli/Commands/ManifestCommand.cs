@@ -2,6 +2,7 @@ using System.CommandLine;
 using TftpNano.Cli.Update;
 using TftpNano.Security;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
 
 namespace TftpNano.Cli.Commands;
 

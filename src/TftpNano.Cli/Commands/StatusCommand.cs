@@ -1,6 +1,8 @@
 using System.CommandLine;
 using TftpNano.Cli.Update;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
+using TftpNano.Update.Storage;
 
 namespace TftpNano.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using TftpNano.Update;
+using TftpNano.Update.Storage;
 
 namespace TftpNano.Cli.Update;
 

@@ -1,4 +1,5 @@
 using TftpNano.Update;
+using TftpNano.Update.Storage;
 
 namespace TftpNano.Cli.Update;
 

@@ -1,4 +1,5 @@
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
 
 namespace TftpNano.Cli.Update;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using TftpNano.Security;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
 
 namespace TftpNano.Cli.Update;
 

@@ -1,6 +1,7 @@
 using TftpNano.Cli.Net;
 using TftpNano.Security;
 using TftpNano.Update;
+using TftpNano.Update.Storage;
 
 namespace TftpNano.Cli.Update;
 

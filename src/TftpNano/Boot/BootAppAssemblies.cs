@@ -1,5 +1,7 @@
 using System;
+using TftpNano.Text;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
 
 namespace TftpNano.Boot
 {

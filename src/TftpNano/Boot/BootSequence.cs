@@ -1,8 +1,11 @@
 using System;
 using System.IO;
 using System.Threading;
+using TftpNano.Text;
 using TftpNano.Transfer;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
+using TftpNano.Update.Storage;
 
 namespace TftpNano.Boot
 {

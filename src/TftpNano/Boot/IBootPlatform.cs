@@ -2,6 +2,8 @@ using System;
 using System.IO;
 using TftpNano.Transfer;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
+using TftpNano.Update.Storage;
 
 namespace TftpNano.Boot
 {

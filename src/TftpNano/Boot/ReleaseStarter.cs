@@ -2,7 +2,10 @@ using System;
 using System.IO;
 using System.Reflection;
 using System.Threading;
+using TftpNano.Text;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
+using TftpNano.Update.Storage;
 
 namespace TftpNano.Boot
 {

@@ -1,6 +1,8 @@
 using System;
 using TftpNano.Transfer;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
+using TftpNano.Update.Storage;
 
 namespace TftpNano.Boot
 {

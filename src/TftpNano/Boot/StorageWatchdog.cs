@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Threading;
 using TftpNano.Update;
+using TftpNano.Update.Storage;
 
 namespace TftpNano.Boot
 {

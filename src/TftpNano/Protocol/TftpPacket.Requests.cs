@@ -1,3 +1,5 @@
+using TftpNano.Text;
+
 namespace TftpNano.Protocol
 {
     // The request parsing only a server needs: compiled for the desktop, and left out of the device's build

@@ -1,4 +1,4 @@
-namespace TftpNano
+namespace TftpNano.Text
 {
     /// <summary>
     /// Case rules for names on the wire and on the card: ASCII letters only, the same on every runtime.

@@ -1,4 +1,4 @@
-namespace TftpNano.Update
+namespace TftpNano.Text
 {
     /// <summary>
     /// The manifest and the install record are ASCII, written byte for character.

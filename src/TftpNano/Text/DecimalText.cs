@@ -1,4 +1,4 @@
-namespace TftpNano
+namespace TftpNano.Text
 {
     /// <summary>
     /// Strict decimal numbers in text: digits only, no sign, no spaces, a bounded length.

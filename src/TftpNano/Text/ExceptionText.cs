@@ -1,6 +1,6 @@
 using System;
 
-namespace TftpNano
+namespace TftpNano.Text
 {
     /// <summary>
     /// How an exception reads in a log line or a result.

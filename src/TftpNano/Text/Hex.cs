@@ -1,4 +1,4 @@
-namespace TftpNano.Update
+namespace TftpNano.Text
 {
     /// <summary>
     /// Lower-case hexadecimal, as manifests write digests.

@@ -2,7 +2,11 @@ using System;
 using System.IO;
 using TftpNano.Protocol;
 using TftpNano.Security;
+using TftpNano.Text;
 using TftpNano.Transfer;
+using TftpNano.Update.Manifest;
+using TftpNano.Update.Storage;
+using TftpNano.Update.Streams;
 
 namespace TftpNano.Update
 {

@@ -1,3 +1,5 @@
+using TftpNano.Update.Manifest;
+
 namespace TftpNano.Update
 {
     /// <summary>

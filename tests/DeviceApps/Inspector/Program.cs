@@ -1,8 +1,9 @@
 using System;
 using System.IO;
-using nanoFramework.System.IO.FileSystem;
 using TftpNano.Boot;
 using TftpNano.Update;
+using TftpNano.Update.Storage;
+using nanoFramework.System.IO.FileSystem;
 
 namespace Inspector
 {

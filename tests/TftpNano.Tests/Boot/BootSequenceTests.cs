@@ -4,6 +4,9 @@ using TftpNano.Cli.Update;
 using TftpNano.Tests.Support;
 using TftpNano.Transfer;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
+using TftpNano.Update.Storage;
+using TftpNano.Update.Streams;
 
 namespace TftpNano.Tests.Boot;
 

@@ -4,6 +4,7 @@ using TftpNano.Cli.Update;
 using TftpNano.Security;
 using TftpNano.Tests.Support;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
 
 namespace TftpNano.Tests.DeviceInTheLoop;
 

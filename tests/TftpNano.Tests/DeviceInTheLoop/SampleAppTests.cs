@@ -1,6 +1,7 @@
 using TftpNano.Cli.Update;
 using TftpNano.Tests.Support;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
 
 namespace TftpNano.Tests.DeviceInTheLoop;
 

@@ -5,6 +5,8 @@ using TftpNano.Boot;
 using TftpNano.Protocol;
 using TftpNano.Security;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
+using TftpNano.Update.Storage;
 
 namespace TftpNano.Tests.Robustness;
 

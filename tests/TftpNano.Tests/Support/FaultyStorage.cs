@@ -1,5 +1,6 @@
 using TftpNano.Cli.Update;
 using TftpNano.Update;
+using TftpNano.Update.Storage;
 
 namespace TftpNano.Tests.Support;
 

@@ -3,6 +3,8 @@ using TftpNano.Cli.Server;
 using TftpNano.Cli.Update;
 using TftpNano.Security;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
+using TftpNano.Update.Storage;
 
 namespace TftpNano.Tests.Support;
 

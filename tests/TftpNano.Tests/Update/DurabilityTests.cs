@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using TftpNano.Tests.Support;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
 
 namespace TftpNano.Tests.Update;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using TftpNano.Protocol;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
 
 namespace TftpNano.Tests.Update;
 

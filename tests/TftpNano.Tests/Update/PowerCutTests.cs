@@ -1,7 +1,9 @@
 using TftpNano.Cli.Update;
 using TftpNano.Tests.Support;
-using Xunit.Abstractions;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
+using TftpNano.Update.Storage;
+using Xunit.Abstractions;
 
 namespace TftpNano.Tests.Update;
 

@@ -4,6 +4,8 @@ using System.Text;
 using TftpNano.Cli.Update;
 using TftpNano.Tests.Support;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
+using TftpNano.Update.Storage;
 
 namespace TftpNano.Tests.Update;
 

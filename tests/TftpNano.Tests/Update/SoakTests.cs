@@ -1,5 +1,7 @@
 using TftpNano.Tests.Support;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
+using TftpNano.Update.Storage;
 using Xunit.Abstractions;
 
 namespace TftpNano.Tests.Update;

@@ -4,6 +4,7 @@ using TftpNano.Cli.Update;
 using TftpNano.Tests.Support;
 using TftpNano.Transfer;
 using TftpNano.Update;
+using TftpNano.Update.Storage;
 
 namespace TftpNano.Tests.Update;
 

@@ -1,6 +1,7 @@
 using TftpNano.Security;
+using TftpNano.Text;
 
-namespace TftpNano.Update
+namespace TftpNano.Update.Manifest
 {
     /// <summary>
     /// One file of a release, as its manifest describes it.

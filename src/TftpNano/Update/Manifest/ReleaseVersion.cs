@@ -1,4 +1,6 @@
-namespace TftpNano.Update
+using TftpNano.Text;
+
+namespace TftpNano.Update.Manifest
 {
     /// <summary>
     /// A release version: one to four dot-separated decimal numbers, compared number by number.

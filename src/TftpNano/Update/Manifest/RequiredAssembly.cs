@@ -1,4 +1,4 @@
-namespace TftpNano.Update
+namespace TftpNano.Update.Manifest
 {
     /// <summary>
     /// An assembly a release references but does not ship: the boot app must carry it, at this major and

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace TftpNano.Update
+namespace TftpNano.Update.Storage
 {
     /// <summary>
     /// Update storage in a folder of a real file system: SD card or internal flash on the device, any

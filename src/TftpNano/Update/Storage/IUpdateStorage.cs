@@ -1,6 +1,6 @@
 using System.IO;
 
-namespace TftpNano.Update
+namespace TftpNano.Update.Storage
 {
     /// <summary>
     /// The storage an update writes to: a folder on SD card or internal flash.

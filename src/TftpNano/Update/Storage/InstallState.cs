@@ -1,8 +1,9 @@
 using System;
 using System.Text;
 using TftpNano.Security;
+using TftpNano.Text;
 
-namespace TftpNano.Update
+namespace TftpNano.Update.Storage
 {
     /// <summary>
     /// The record of what is installed: the active release folder, the one to roll back to, and the trial.

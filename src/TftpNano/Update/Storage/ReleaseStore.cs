@@ -1,8 +1,11 @@
 using System;
 using System.IO;
 using TftpNano.Security;
+using TftpNano.Text;
+using TftpNano.Update.Manifest;
+using TftpNano.Update.Streams;
 
-namespace TftpNano.Update
+namespace TftpNano.Update.Storage
 {
     /// <summary>
     /// The installed releases on the device's storage and the only code that changes which one is active.
@@ -26,7 +29,7 @@ namespace TftpNano.Update
     /// folder whose manifest parses and whose files verify, which starts on trial.
     /// </para>
     /// </remarks>
-    public sealed class ReleaseStore
+    public sealed partial class ReleaseStore
     {
         private const string FirstSlot = "state.a";
         private const string SecondSlot = "state.b";
@@ -316,218 +319,6 @@ namespace TftpNano.Update
             return true;
         }
 
-        /// <summary>
-        /// Re-reads every file of the active release and checks it against the manifest.
-        /// </summary>
-        /// <returns>Null when the release is complete and intact, otherwise what is wrong.</returns>
-        public string VerifyActive()
-        {
-            if (_activeManifest == null)
-            {
-                return "No release is installed.";
-            }
-
-            return VerifyFolder(_state.Active, _activeManifest);
-        }
-
-        private string VerifyFolder(string folder, ReleaseManifest manifest)
-        {
-            for (int i = 0; i < manifest.Files.Length; i++)
-            {
-                ReleaseFile file = manifest.Files[i];
-                string problem = CheckFile(PathOf(folder, file.Name), file, null);
-                if (problem != null)
-                {
-                    return problem;
-                }
-            }
-
-            return null;
-        }
-
-        /// <summary>
-        /// Reads a file through its digest, copying it on the way when a destination is given.
-        /// </summary>
-        /// <param name="path">The file's path.</param>
-        /// <param name="file">The manifest entry it must match.</param>
-        /// <param name="copyTo">Where to copy it, or null to only check it.</param>
-        /// <returns>Null when the file has the size and digest of its entry, otherwise what differs.</returns>
-        public string CheckFile(string path, ReleaseFile file, Stream copyTo)
-        {
-            if (!_storage.FileExists(path))
-            {
-                return "'" + file.Name + "' is missing.";
-            }
-
-            if (_check == null)
-            {
-                _check = new VerifyingWriteStream();
-                _checkBuffer = new byte[CheckBufferLength];
-                _checkDigest = new byte[Sha256.HashLength];
-            }
-
-            _check.Begin(copyTo, long.MaxValue, file.Kind);
-            Stream source = _storage.OpenRead(path);
-            try
-            {
-                int read;
-                while ((read = source.Read(_checkBuffer, 0, _checkBuffer.Length)) > 0)
-                {
-                    _check.Write(_checkBuffer, 0, read);
-                }
-            }
-            finally
-            {
-                source.Close();
-            }
-
-            _check.Flush();
-            if (_check.Length != file.Size)
-            {
-                return "'" + file.Name + "' has " + _check.Length.ToString() + " bytes instead of " + file.Size.ToString() + ".";
-            }
-
-            return _check.Matches(file.Digest, _checkDigest) ? null : "'" + file.Name + "' does not match its digest.";
-        }
-
-        /// <summary>
-        /// Reads a small file whole.
-        /// </summary>
-        /// <param name="path">The file's path.</param>
-        /// <param name="maxLength">The most bytes expected.</param>
-        /// <returns>The bytes, or null when the file is missing or longer than <paramref name="maxLength"/>.</returns>
-        public byte[] TryReadSmallFile(string path, int maxLength)
-        {
-            if (!_storage.FileExists(path))
-            {
-                return null;
-            }
-
-            // Sized by the file, not by the largest file allowed: the record and every stored manifest
-            // are read at each boot, and an 8 KiB buffer for a 200-byte manifest is a tenth of an
-            // ESP32's heap.
-            Stream source = _storage.OpenRead(path);
-            try
-            {
-                long length = source.Length;
-                if (length > maxLength)
-                {
-                    return null;
-                }
-
-                byte[] bytes = new byte[(int)length];
-                int count = 0;
-                int read;
-                while (count < bytes.Length && (read = source.Read(bytes, count, bytes.Length - count)) > 0)
-                {
-                    count += read;
-                }
-
-                return count == bytes.Length ? bytes : null;
-            }
-            finally
-            {
-                source.Close();
-            }
-        }
-
-        private ReleaseManifest TryReadManifest(string folder)
-        {
-            byte[] bytes = TryReadSmallFile(PathOf(folder, ReleaseManifest.FileName), ReleaseManifest.MaxLength);
-            if (bytes == null)
-            {
-                return null;
-            }
-
-            try
-            {
-                return ReleaseManifest.Parse(bytes, bytes.Length);
-            }
-            catch (UpdateException)
-            {
-                return null;
-            }
-        }
-
-        private InstallState LoadState()
-        {
-            InstallState first = TryReadState(FirstSlot);
-            InstallState second = TryReadState(SecondSlot);
-            if (first != null || second != null)
-            {
-                bool firstWins = second == null || (first != null && first.Sequence > second.Sequence);
-                _stateSlot = firstWins ? FirstSlot : SecondSlot;
-                return firstWins ? first : second;
-            }
-
-            _stateSlot = null;
-            InstallState legacy = TryReadState(LegacyStateFile);
-            if (legacy == null)
-            {
-                legacy = TryReadState(LegacyNewStateFile);
-            }
-
-            if (legacy != null)
-            {
-                // Moved into a slot at once; the clean-up then deletes the old files.
-                _state = legacy;
-                Commit(legacy.Clone());
-                return _state;
-            }
-
-            return Rebuild();
-        }
-
-        // No record reads: the newest release folder that is whole becomes the active release, on trial,
-        // and the next whole one its fallback, so a release that cannot start is still rolled back
-        // from; with none, nothing is installed.
-        // The sequence goes past every folder number, so that the next release folder is a new name.
-        private InstallState Rebuild()
-        {
-            InstallState rebuilt = new InstallState();
-            rebuilt.Confirmed = true;
-            string[] folders = _storage.GetFolders();
-            long highest = 0;
-            for (int i = 0; i < folders.Length; i++)
-            {
-                long number = ParseFolderNumber(folders[i]);
-                if (number > highest)
-                {
-                    highest = number;
-                }
-            }
-
-            rebuilt.Sequence = highest;
-            for (long number = highest; number > 0 && rebuilt.Previous == null; number--)
-            {
-                string folder = ReleaseFolderPrefix + number.ToString();
-                ReleaseManifest manifest = TryReadManifest(folder);
-                if (manifest == null || VerifyFolder(folder, manifest) != null)
-                {
-                    continue;
-                }
-
-                // The newest whole release starts on trial; the next one down is what it rolls back to.
-                if (rebuilt.Active == null)
-                {
-                    rebuilt.Active = folder;
-                    rebuilt.Confirmed = false;
-                }
-                else
-                {
-                    rebuilt.Previous = folder;
-                }
-            }
-
-            return rebuilt;
-        }
-
-        private InstallState TryReadState(string path)
-        {
-            byte[] bytes = TryReadSmallFile(path, MaxStateLength);
-            return bytes == null ? null : InstallState.TryParse(bytes, bytes.Length);
-        }
-
         // Written in place over the slot that does not hold the newest record: a torn write damages only
         // that slot, and the newest intact one still wins.
         private void Commit(InstallState next)
@@ -553,49 +344,6 @@ namespace TftpNano.Update
             }
         }
 
-        // Runs after every commit, and at every recovery. A folder the record no longer names costs space,
-        // never correctness, so what cannot be deleted now is reported and tried again next time: the
-        // commit before it stands.
-        private void DeleteUnreferencedFolders()
-        {
-            CleanupProblem = null;
-            string[] folders;
-            try
-            {
-                folders = _storage.GetFolders();
-            }
-            catch (Exception e)
-            {
-                CleanupProblem = "Listing the storage's folders failed: " + ExceptionText.Describe(e);
-                return;
-            }
-
-            // The record of a boot app from before the slots, once a slot holds the record.
-            if (_stateSlot != null)
-            {
-                DeleteLeftoverFile(LegacyStateFile);
-                DeleteLeftoverFile(LegacyNewStateFile);
-            }
-
-            for (int i = 0; i < folders.Length; i++)
-            {
-                string folder = folders[i];
-                bool ours = folder == LegacyStagingFolder || ParseFolderNumber(folder) >= 0;
-                if (ours && folder != _state.Active && folder != _state.Previous)
-                {
-                    try
-                    {
-                        _storage.DeleteFolder(folder);
-                    }
-                    catch (Exception e)
-                    {
-                        CleanupProblem = "The old folder " + folder + " could not be deleted (it is tried again at the next boot): "
-                            + ExceptionText.Describe(e);
-                    }
-                }
-            }
-        }
-
         // The higher of the recorded floor and a version just rolled back, as text for the record.
         private static string HigherVersion(string recorded, ReleaseVersion rolledBack)
         {
@@ -606,22 +354,6 @@ namespace TftpNano.Update
             }
 
             return rolledBack.ToString();
-        }
-
-        private void DeleteLeftoverFile(string name)
-        {
-            try
-            {
-                if (_storage.FileExists(name))
-                {
-                    _storage.DeleteFile(name);
-                }
-            }
-            catch (Exception e)
-            {
-                CleanupProblem = "The old file " + name + " could not be deleted (it is tried again at the next boot): "
-                    + ExceptionText.Describe(e);
-            }
         }
 
         // The number of a release folder ("r12" is 12), or -1 for any other name.

@@ -1,7 +1,8 @@
 using System;
 using System.IO;
+using TftpNano.Text;
 
-namespace TftpNano.Update
+namespace TftpNano.Update.Storage
 {
     /// <summary>
     /// A storage operation failed: the message says which operation, on which path, and what the file

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace TftpNano.Update
+namespace TftpNano.Update.Storage
 {
     /// <summary>
     /// A file of <see cref="FileSystemStorage"/>: its reads, writes, flushes and close fail with a

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace TftpNano.Update
+namespace TftpNano.Update.Streams
 {
     /// <summary>
     /// Collects a small download (the manifest, its signature) into a fixed buffer.

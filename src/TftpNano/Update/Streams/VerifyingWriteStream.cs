@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using TftpNano.Security;
 
-namespace TftpNano.Update
+namespace TftpNano.Update.Streams
 {
     /// <summary>
     /// Writes a release file through to storage while hashing it and holding it to its announced size.

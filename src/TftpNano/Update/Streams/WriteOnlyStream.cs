@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace TftpNano.Update
+namespace TftpNano.Update.Streams
 {
     /// <summary>
     /// A stream the download engine writes into and nothing reads back: the members every such
