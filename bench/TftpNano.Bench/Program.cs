@@ -4,7 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using TftpNano.Bench;
-using TftpNano.Cli.Relay;
+using TftpNano.Host.Relay;
 using TftpNano.Tests.Support;
 
 // Downloads real files from atftpd and tftpd-hpa on loopback with tftpnano and its peers, directly and

@@ -27,7 +27,7 @@ internal sealed class Stopping : IDisposable
         }
     }
 
-    /// <summary>Gets the token that is cancelled when the command must stop.</summary>
+    /// <summary>Gets the token that is canceled when the command must stop.</summary>
     public CancellationToken Token => _cancel.Token;
 
     /// <summary>Gets the exit code for the reason the command stopped, or 0 while it has not.</summary>

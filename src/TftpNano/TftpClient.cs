@@ -93,10 +93,10 @@ namespace TftpNano
         /// <param name="settings">Block size, window size, timeouts and limits; null for the defaults.</param>
         /// <param name="progress">Called on the downloading thread after each block written, or null. Keep
         /// it short: the server waits for the next acknowledgement meanwhile.</param>
-        /// <param name="cancellation">Stops the transfer when cancelled: the server is told with an ERROR,
+        /// <param name="cancellation">Stops the transfer when canceled: the server is told with an ERROR,
         /// and the call throws a <see cref="TftpException"/> with <see cref="TftpFailure.Canceled"/>.</param>
         /// <returns>The number of bytes written to <paramref name="destination"/>.</returns>
-        /// <exception cref="TftpException">The transfer failed or was cancelled; the destination may hold
+        /// <exception cref="TftpException">The transfer failed or was canceled; the destination may hold
         /// part of the file.</exception>
         public long Download(string fileName, Stream destination, TftpDownloadSettings settings, TftpProgressHandler progress,
             CancellationToken cancellation)
@@ -107,8 +107,8 @@ namespace TftpNano
                 download.Progress += progress;
             }
 
-            // Register calls Cancel at once for a token already cancelled. For it, and for a token that
-            // can never be cancelled, it returns an empty registration, whose Dispose nanoCLR turns into
+            // Register calls Cancel at once for a token already canceled. For it, and for a token that
+            // can never be canceled, it returns an empty registration, whose Dispose nanoCLR turns into
             // an exception, or a crash inside a finally block while an exception unwinds (a refused
             // file): only a real registration is disposed.
             CancellationTokenRegistration registration = cancellation.Register(download.Cancel);

@@ -20,7 +20,7 @@ namespace TftpNano
         /// <summary>The destination stream failed while being written.</summary>
         StorageFailed = 5,
 
-        /// <summary>The transfer was cancelled by the caller.</summary>
+        /// <summary>The transfer was canceled by the caller.</summary>
         Canceled = 6,
 
         /// <summary>The transfer ended with a size other than the one the server announced.</summary>

@@ -96,7 +96,7 @@ namespace TftpNano.Device.Tests
         }
 
         [TestMethod]
-        public void AWaitEndsAtItsDeadlineOrWhenCancelled()
+        public void AWaitEndsAtItsDeadlineOrWhenCanceled()
         {
             QueuedSocket socket = new QueuedSocket();
             TransferPort port = TransferPort.ForReadRequest(socket, new byte[600], Server, null);
@@ -104,8 +104,8 @@ namespace TftpNano.Device.Tests
 
             socket.Arrive(Data(1), new IPEndPoint(Server, 6000));
             port.Cancel();
-            Assert.AreEqual(TransferPort.Cancelled, port.Receive(Deadline(1000)));
-            Assert.AreEqual(TransferPort.Cancelled, port.Receive(Deadline(1000)));
+            Assert.AreEqual(TransferPort.Canceled, port.Receive(Deadline(1000)));
+            Assert.AreEqual(TransferPort.Canceled, port.Receive(Deadline(1000)));
         }
 
         [TestMethod]

@@ -24,7 +24,7 @@ internal static class CliErrors
     /// <summary>The local file could not be written.</summary>
     public const int LocalIo = 5;
 
-    /// <summary>The peer broke the protocol, or the transfer was cancelled.</summary>
+    /// <summary>The peer broke the protocol, or the transfer was canceled.</summary>
     public const int Protocol = 6;
 
     /// <summary>The update was refused; the active release is untouched.</summary>

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Net;
 using System.Security.Cryptography;
-using TftpNano.Cli.Server;
 using TftpNano.Cli.Update;
-using TftpNano.Update;
+using TftpNano.Host.Server;
+using TftpNano.Host.Update;
 using TftpNano.Update.Manifest;
 using TftpNano.Update.Storage;
+using TftpNano.Update;
 
 namespace TftpNano.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TftpNano.Cli.Update;
+using TftpNano.Host.Update;
 
 namespace TftpNano.Cli.Commands;
 

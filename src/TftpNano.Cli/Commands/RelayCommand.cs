@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Net;
-using TftpNano.Cli.Relay;
+using TftpNano.Host.Relay;
 
 namespace TftpNano.Cli.Commands;
 

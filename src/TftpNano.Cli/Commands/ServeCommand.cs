@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Net;
-using TftpNano.Cli.Server;
+using TftpNano.Host.Server;
 
 namespace TftpNano.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using TftpNano.Cli.Net;
 using TftpNano.Cli.Update;
+using TftpNano.Host.Update;
 using TftpNano.Update;
 
 namespace TftpNano.Cli.Commands;

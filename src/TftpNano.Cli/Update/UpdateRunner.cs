@@ -1,7 +1,9 @@
 using TftpNano.Cli.Net;
+using TftpNano.Host.Net;
+using TftpNano.Host.Update;
 using TftpNano.Security;
-using TftpNano.Update;
 using TftpNano.Update.Storage;
+using TftpNano.Update;
 
 namespace TftpNano.Cli.Update;
 

@@ -26,7 +26,7 @@ namespace TftpNano.Boot
     /// </remarks>
     public static class ApplicationHealth
     {
-        private static RunningRelease _running;
+        private static RunningRelease s_running;
 
         /// <summary>
         /// Gets the root of the drive the releases live on, already mounted (such as <c>D:\</c> for an
@@ -35,7 +35,7 @@ namespace TftpNano.Boot
         /// </summary>
         public static string Drive
         {
-            get { return _running == null ? null : _running.Drive; }
+            get { return s_running == null ? null : s_running.Drive; }
         }
 
         /// <summary>
@@ -43,7 +43,7 @@ namespace TftpNano.Boot
         /// </summary>
         public static string Version
         {
-            get { return _running == null ? null : _running.Version; }
+            get { return s_running == null ? null : s_running.Version; }
         }
 
         /// <summary>
@@ -51,7 +51,7 @@ namespace TftpNano.Boot
         /// </summary>
         public static bool RestartPending
         {
-            get { return _running != null && _running.RestartPending; }
+            get { return s_running != null && s_running.RestartPending; }
         }
 
         /// <summary>
@@ -61,7 +61,7 @@ namespace TftpNano.Boot
         /// by the boot app, or another release installed since, which starts its own trial).</returns>
         public static bool Confirm()
         {
-            RunningRelease running = _running;
+            RunningRelease running = s_running;
             return running != null && running.Confirm();
         }
 
@@ -99,14 +99,14 @@ namespace TftpNano.Boot
         /// <param name="running">The release, with the store and settings it was started with.</param>
         internal static void Attach(RunningRelease running)
         {
-            _running = running;
+            s_running = running;
         }
 
         private static RunningRelease Running
         {
             get
             {
-                RunningRelease running = _running;
+                RunningRelease running = s_running;
                 if (running == null)
                 {
                     throw new InvalidOperationException("The TftpNano boot app did not start this application.");

@@ -25,7 +25,7 @@ namespace TftpNano.Security
 
         // DER of DigestInfo { AlgorithmIdentifier { id-sha256, NULL }, OCTET STRING (32 bytes) } up to
         // the digest itself (RFC 8017 section 9.2, note 1).
-        private static readonly byte[] Sha256DigestInfoPrefix = new byte[]
+        private static readonly byte[] s_sha256DigestInfoPrefix = new byte[]
         {
             0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20,
         };
@@ -154,14 +154,14 @@ namespace TftpNano.Security
         private static byte[] EncodeSha256(byte[] digest, int length)
         {
             byte[] encoded = new byte[length];
-            int digestInfoStart = length - Sha256DigestInfoPrefix.Length - digest.Length;
+            int digestInfoStart = length - s_sha256DigestInfoPrefix.Length - digest.Length;
             encoded[1] = 0x01;
             for (int i = 2; i < digestInfoStart - 1; i++)
             {
                 encoded[i] = 0xFF;
             }
 
-            Array.Copy(Sha256DigestInfoPrefix, 0, encoded, digestInfoStart, Sha256DigestInfoPrefix.Length);
+            Array.Copy(s_sha256DigestInfoPrefix, 0, encoded, digestInfoStart, s_sha256DigestInfoPrefix.Length);
             Array.Copy(digest, 0, encoded, length - digest.Length, digest.Length);
             return encoded;
         }

@@ -19,7 +19,7 @@ namespace TftpNano.Security
 
         private const int BlockLength = 64;
 
-        private static readonly uint[] RoundConstants = new uint[]
+        private static readonly uint[] s_roundConstants = new uint[]
         {
             0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
             0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -218,7 +218,7 @@ namespace TftpNano.Security
             {
                 uint sum1 = ((e >> 6) | (e << 26)) ^ ((e >> 11) | (e << 21)) ^ ((e >> 25) | (e << 7));
                 uint choice = (e & f) ^ (~e & g);
-                uint t1 = unchecked(h + sum1 + choice + RoundConstants[i] + w[i]);
+                uint t1 = unchecked(h + sum1 + choice + s_roundConstants[i] + w[i]);
                 uint sum0 = ((a >> 2) | (a << 30)) ^ ((a >> 13) | (a << 19)) ^ ((a >> 22) | (a << 10));
                 uint majority = (a & b) ^ (a & c) ^ (b & c);
                 uint t2 = unchecked(sum0 + majority);

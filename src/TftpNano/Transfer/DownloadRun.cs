@@ -139,9 +139,9 @@ namespace TftpNano.Transfer
                 {
                     CheckProgress();
                     int length = Receive(_deadline);
-                    if (length == TransferPort.Cancelled)
+                    if (length == TransferPort.Canceled)
                     {
-                        throw Abort(TftpFailure.Canceled, TftpErrorCode.NotDefined, "The transfer was cancelled.", null);
+                        throw Abort(TftpFailure.Canceled, TftpErrorCode.NotDefined, "The transfer was canceled.", null);
                     }
 
                     if (length == TransferPort.Expired)

@@ -119,7 +119,7 @@ namespace TftpNano.Transfer
         /// <summary>
         /// Asks the transfer to stop; <see cref="Run"/> then sends an ERROR to the server and throws a
         /// <see cref="TftpException"/> with <see cref="TftpFailure.Canceled"/>. Safe from any thread, at any
-        /// time: a download cancelled before it runs fails as soon as it starts, and stays cancelled.
+        /// time: a download canceled before it runs fails as soon as it starts, and stays canceled.
         /// </summary>
         public void Cancel()
         {
@@ -145,7 +145,7 @@ namespace TftpNano.Transfer
         {
             if (IsCancelRequested)
             {
-                throw new TftpException(TftpFailure.Canceled, "The transfer was cancelled before it started.");
+                throw new TftpException(TftpFailure.Canceled, "The transfer was canceled before it started.");
             }
 
             IPEndPoint serverEndPoint = server as IPEndPoint;

@@ -28,7 +28,7 @@ namespace TftpNano.Transfer
         public const int Expired = -1;
 
         /// <summary>What <see cref="Receive"/> returns once <see cref="Cancel"/> was called.</summary>
-        public const int Cancelled = -2;
+        public const int Canceled = -2;
 
         // The longest single wait, so that Cancel takes effect promptly even during a long back-off.
         private const int PollMs = 100;
@@ -46,7 +46,7 @@ namespace TftpNano.Transfer
 
         // 1 once Cancel was called: an int through Interlocked, since nanoFramework's mscorlib has no
         // IsVolatile and a volatile field does not compile there.
-        private int _cancelled;
+        private int _canceled;
 
         private TransferPort(IDatagramTransport transport, byte[] buffer, EndPoint peer, IPAddress peerAddress, ReplyBudget strangerReplies)
         {
@@ -115,10 +115,10 @@ namespace TftpNano.Transfer
         /// Waits for the next datagram from the peer.
         /// </summary>
         /// <param name="deadline">When to stop waiting, in <see cref="Environment.TickCount64"/> milliseconds.</param>
-        /// <returns>Its length in the buffer, <see cref="Expired"/> or <see cref="Cancelled"/>.</returns>
+        /// <returns>Its length in the buffer, <see cref="Expired"/> or <see cref="Canceled"/>.</returns>
         public int Receive(long deadline)
         {
-            while (Interlocked.CompareExchange(ref _cancelled, 0, 0) == 0)
+            while (Interlocked.CompareExchange(ref _canceled, 0, 0) == 0)
             {
                 long remaining = deadline - Environment.TickCount64;
                 if (remaining <= 0)
@@ -145,7 +145,7 @@ namespace TftpNano.Transfer
                 }
             }
 
-            return Cancelled;
+            return Canceled;
         }
 
         /// <summary>
@@ -195,12 +195,12 @@ namespace TftpNano.Transfer
         }
 
         /// <summary>
-        /// Makes the current and every later <see cref="Receive"/> return <see cref="Cancelled"/>; safe
+        /// Makes the current and every later <see cref="Receive"/> return <see cref="Canceled"/>; safe
         /// from any thread.
         /// </summary>
         public void Cancel()
         {
-            Interlocked.Exchange(ref _cancelled, 1);
+            Interlocked.Exchange(ref _canceled, 1);
         }
 
         /// <summary>

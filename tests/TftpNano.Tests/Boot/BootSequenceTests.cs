@@ -1,12 +1,15 @@
 using TftpNano.Boot;
 using TftpNano.Cli.Net;
 using TftpNano.Cli.Update;
+using TftpNano.Host.Net;
+using TftpNano.Host.Server;
+using TftpNano.Host.Update;
 using TftpNano.Tests.Support;
 using TftpNano.Transfer;
-using TftpNano.Update;
 using TftpNano.Update.Manifest;
 using TftpNano.Update.Storage;
 using TftpNano.Update.Streams;
+using TftpNano.Update;
 
 namespace TftpNano.Tests.Boot;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
-using TftpNano.Cli.Relay;
-using TftpNano.Cli.Server;
+using System.Net;
+using TftpNano.Host.Relay;
+using TftpNano.Host.Server;
+using TftpNano.Host.Update;
 using TftpNano.Protocol;
 using TftpNano.Tests.Support;
 
@@ -100,7 +101,7 @@ public sealed class CliConventionsTests : IDisposable
         Assert.Equal(exitCode, get.ExitCode);
         Assert.Contains(signal == "TERM" ? "tftpnano: terminated" : "tftpnano: interrupted", get.StandardError.ReadToEnd());
         Assert.Empty(Directory.GetFileSystemEntries(_output));
-        Assert.Contains("cancelled", WaitForRecord(server).Failure ?? "", StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("canceled", WaitForRecord(server).Failure ?? "", StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -148,7 +149,7 @@ public sealed class CliConventionsTests : IDisposable
     {
         using var server = new EmbeddedServer();
         server.AddFile("App.pe", 3000, seed: 14);
-        TftpNano.Cli.Update.ReleasePublisher.Publish(server.Folder, "/", "1.0", "App.Program.Main", [], privateKeyPath: null);
+        TftpNano.Host.Update.ReleasePublisher.Publish(server.Folder, "/", "1.0", "App.Program.Main", [], privateKeyPath: null);
         string card = _workspace.Folder("card");
 
         ProcessResult result = Tftpnano("update", $"tftp://127.0.0.1:{server.EndPoint.Port}/", "--root", card);
@@ -323,7 +324,7 @@ public sealed class CliConventionsTests : IDisposable
         server.AddFile("App.pe", 3000, seed: 15);
         server.AddFile("data.bin", 10_000, seed: 16);
         string url = $"tftp://127.0.0.1:{server.EndPoint.Port}";
-        TftpNano.Cli.Update.ReleasePublisher.Publish(server.Folder, "/", "2.1", "App.Program.Main", [], privateKeyPath: null);
+        TftpNano.Host.Update.ReleasePublisher.Publish(server.Folder, "/", "2.1", "App.Program.Main", [], privateKeyPath: null);
         string card = _workspace.Folder("card");
 
         ProcessResult get = Tftpnano("get", $"{url}/data.bin", "--json");

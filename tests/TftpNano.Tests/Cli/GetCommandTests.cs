@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using TftpNano.Cli.Server;
+using TftpNano.Host.Server;
 using TftpNano.Protocol;
 using TftpNano.Tests.Support;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using TftpNano.Cli.Relay;
+using TftpNano.Host.Relay;
 using TftpNano.Tests.Support;
 using TftpNano.Update;
 

@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Net;
 using TftpNano.Cli.Update;
+using TftpNano.Host.Server;
+using TftpNano.Host.Update;
 using TftpNano.Security;
 using TftpNano.Tests.Support;
-using TftpNano.Update;
 using TftpNano.Update.Manifest;
+using TftpNano.Update;
 
 namespace TftpNano.Tests.DeviceInTheLoop;
 
@@ -29,7 +31,7 @@ public sealed class PackageConsumerTests : IDisposable
         string root = _workspace.Folder("served");
         File.WriteAllBytes(Path.Combine(root, "payload.bin"), content);
         using PeerServer tftpd = PeerServer.Start(Peers.TftpdHpa, root, _workspace.Root);
-        using var serve = new TftpNano.Cli.Server.TftpServer(root, new IPEndPoint(IPAddress.Loopback, 0), new TftpNano.Cli.Server.TftpServerSettings());
+        using var serve = new TftpNano.Host.Server.TftpServer(root, new IPEndPoint(IPAddress.Loopback, 0), new TftpNano.Host.Server.TftpServerSettings());
         serve.Start();
 
         string project = NanoPackage.Instance.CreateApplication(_workspace.Folder("solution"), "Fetcher", FetcherProgram(drive,
@@ -49,7 +51,7 @@ public sealed class PackageConsumerTests : IDisposable
 
         Assert.Contains("fetcher: missing.bin refused: error 1, 'File not found.'", run.Console);
         Assert.Contains("fetcher: with a token, missing.bin refused: error 1", run.Console);
-        Assert.Contains($"fetcher: cancelled before it started: failure {(int)TftpFailure.Canceled}", run.Console);
+        Assert.Contains($"fetcher: canceled before it started: failure {(int)TftpFailure.Canceled}", run.Console);
     }
 
     [NanoKitTheory]
@@ -147,15 +149,15 @@ public sealed class PackageConsumerTests : IDisposable
                             Console.WriteLine("fetcher: with a token, missing.bin refused: error " + ((int)e.ErrorCode).ToString());
                         }
 
-                        CancellationTokenSource cancelled = new CancellationTokenSource();
-                        cancelled.Cancel();
+                        CancellationTokenSource canceled = new CancellationTokenSource();
+                        canceled.Cancel();
                         try
                         {
-                            client.Download("payload.bin", new MemoryStream(), null, null, cancelled.Token);
+                            client.Download("payload.bin", new MemoryStream(), null, null, canceled.Token);
                         }
                         catch (TftpException e)
                         {
-                            Console.WriteLine("fetcher: cancelled before it started: failure " + ((int)e.Failure).ToString());
+                            Console.WriteLine("fetcher: canceled before it started: failure " + ((int)e.Failure).ToString());
                         }
                     }
 

@@ -1,6 +1,7 @@
 using System.Net;
-using TftpNano.Cli.Server;
 using TftpNano.Cli.Update;
+using TftpNano.Host.Server;
+using TftpNano.Host.Update;
 using TftpNano.Tests.Support;
 
 namespace TftpNano.Tests.DeviceInTheLoop;

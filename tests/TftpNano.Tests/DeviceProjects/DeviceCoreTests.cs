@@ -1,6 +1,7 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using TftpNano.Cli.Update;
+using TftpNano.Host.Update;
 using TftpNano.Tests.Support;
 
 namespace TftpNano.Tests.DeviceProjects;

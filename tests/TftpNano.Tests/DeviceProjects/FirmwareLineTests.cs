@@ -1,4 +1,5 @@
 using TftpNano.Cli.Update;
+using TftpNano.Host.Update;
 using TftpNano.Tests.Support;
 
 namespace TftpNano.Tests.DeviceProjects;

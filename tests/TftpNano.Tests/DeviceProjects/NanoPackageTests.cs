@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using TftpNano.Cli.Update;
+using TftpNano.Host.Update;
 using TftpNano.Tests.Support;
 
 namespace TftpNano.Tests.DeviceProjects;

@@ -1,5 +1,5 @@
 using System.Net;
-using TftpNano.Cli.Server;
+using TftpNano.Host.Server;
 using TftpNano.Tests.Support;
 
 namespace TftpNano.Tests.Interop;

@@ -1,5 +1,7 @@
 using System.Net;
 using TftpNano.Cli.Net;
+using TftpNano.Host.Net;
+using TftpNano.Host.Server;
 using TftpNano.Tests.Support;
 using TftpNano.Transfer;
 
@@ -48,7 +50,7 @@ public class ServerInteropTests(PeerServersFixture peers) : IClassFixture<PeerSe
     [MemberData(nameof(AllCases))]
     public void EmbeddedServer(RequestMode mode, long size)
     {
-        using var server = new TftpNano.Cli.Server.TftpServer(peers.Folder, new IPEndPoint(IPAddress.Loopback, 0));
+        using var server = new TftpNano.Host.Server.TftpServer(peers.Folder, new IPEndPoint(IPAddress.Loopback, 0));
         server.Start();
         Check(server.LocalEndPoint, mode, size);
     }

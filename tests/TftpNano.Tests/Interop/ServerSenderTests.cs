@@ -1,4 +1,4 @@
-using TftpNano.Cli.Server;
+using TftpNano.Host.Server;
 using TftpNano.Protocol;
 using TftpNano.Tests.Support;
 

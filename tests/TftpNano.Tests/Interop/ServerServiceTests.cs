@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using TftpNano.Cli.Server;
+using TftpNano.Host.Server;
 using TftpNano.Protocol;
 using TftpNano.Tests.Support;
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using TftpNano.Cli.Net;
-using TftpNano.Cli.Relay;
+using TftpNano.Host.Net;
+using TftpNano.Host.Relay;
 using TftpNano.Tests.Support;
 using TftpNano.Transfer;
 using Xunit.Abstractions;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TftpNano.Host.Net;
 using TftpNano.Protocol;
 using TftpNano.Tests.Support;
 using TftpNano.Transfer;
@@ -51,7 +52,7 @@ public sealed class HostileFilesTests : IDisposable
             var received = new MemoryStream();
             try
             {
-                new TftpDownload(TftpNano.Cli.Net.HostUdpTransportFactory.Instance, settings).Run(server.EndPoint, "x.bin", received);
+                new TftpDownload(TftpNano.Host.Net.HostUdpTransportFactory.Instance, settings).Run(server.EndPoint, "x.bin", received);
                 byte[] bytes = received.ToArray();
                 if (bytes.AsSpan().SequenceEqual(outside))
                 {

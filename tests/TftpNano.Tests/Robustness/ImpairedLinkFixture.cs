@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using TftpNano.Cli.Net;
-using TftpNano.Cli.Relay;
-using TftpNano.Cli.Server;
+using TftpNano.Host.Net;
+using TftpNano.Host.Relay;
+using TftpNano.Host.Server;
 using TftpNano.Tests.Support;
 using TftpNano.Transfer;
 

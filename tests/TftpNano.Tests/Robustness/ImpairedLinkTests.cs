@@ -1,7 +1,8 @@
-using TftpNano.Cli.Net;
 using System.Diagnostics;
 using System.Net;
-using TftpNano.Cli.Relay;
+using TftpNano.Cli.Net;
+using TftpNano.Host.Net;
+using TftpNano.Host.Relay;
 using TftpNano.Protocol;
 using TftpNano.Tests.Support;
 using TftpNano.Transfer;

@@ -1,6 +1,7 @@
 using System.Net;
 using TftpNano.Cli.Net;
-using TftpNano.Cli.Server;
+using TftpNano.Host.Net;
+using TftpNano.Host.Server;
 using TftpNano.Transfer;
 
 namespace TftpNano.Tests.Support;

@@ -1,5 +1,6 @@
 using System.Net;
 using TftpNano.Cli.Net;
+using TftpNano.Host.Net;
 using TftpNano.Protocol;
 using TftpNano.Transfer;
 

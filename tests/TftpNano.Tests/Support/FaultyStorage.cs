@@ -1,6 +1,7 @@
 using TftpNano.Cli.Update;
-using TftpNano.Update;
+using TftpNano.Host.Update;
 using TftpNano.Update.Storage;
+using TftpNano.Update;
 
 namespace TftpNano.Tests.Support;
 

@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
-using TftpNano.Cli.Server;
 using TftpNano.Cli.Update;
+using TftpNano.Host.Server;
+using TftpNano.Host.Update;
 using TftpNano.Security;
-using TftpNano.Update;
 using TftpNano.Update.Manifest;
 using TftpNano.Update.Storage;
+using TftpNano.Update;
 
 namespace TftpNano.Tests.Support;
 

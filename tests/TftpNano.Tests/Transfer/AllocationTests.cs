@@ -1,4 +1,5 @@
 using TftpNano.Cli.Net;
+using TftpNano.Host.Net;
 using TftpNano.Tests.Support;
 using TftpNano.Transfer;
 using Xunit.Abstractions;

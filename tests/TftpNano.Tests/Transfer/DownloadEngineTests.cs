@@ -1,5 +1,6 @@
 using TftpNano.Cli.Net;
-using TftpNano.Cli.Server;
+using TftpNano.Host.Net;
+using TftpNano.Host.Server;
 using TftpNano.Protocol;
 using TftpNano.Tests.Support;
 using TftpNano.Transfer;
@@ -426,6 +427,6 @@ public class DownloadEngineTests
 
         Assert.Equal(TftpFailure.Canceled, e.Failure);
         Assert.Equal(10 * 1024, destination.Position);
-        Assert.Equal("client sent error 0: The transfer was cancelled.", server.SingleRecord().Failure);
+        Assert.Equal("client sent error 0: The transfer was canceled.", server.SingleRecord().Failure);
     }
 }

@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
 using TftpNano.Cli.Net;
+using TftpNano.Host.Net;
 using TftpNano.Protocol;
 using TftpNano.Transfer;
 

@@ -89,7 +89,7 @@ public sealed class TftpClientTests
     }
 
     [Fact]
-    public void AnAlreadyCancelledTokenSendsNothing()
+    public void AnAlreadyCanceledTokenSendsNothing()
     {
         using var server = new EmbeddedServer();
         server.AddFile("app.pe", 1000);

@@ -1,4 +1,4 @@
-using TftpNano.Cli.Relay;
+using TftpNano.Host.Relay;
 using TftpNano.Protocol;
 using TftpNano.Tests.Support;
 using TftpNano.Update;

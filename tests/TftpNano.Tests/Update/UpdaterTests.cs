@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text;
 using TftpNano.Cli.Update;
+using TftpNano.Host.Server;
+using TftpNano.Host.Update;
 using TftpNano.Tests.Support;
 using TftpNano.Transfer;
-using TftpNano.Update;
 using TftpNano.Update.Storage;
+using TftpNano.Update;
 
 namespace TftpNano.Tests.Update;
 

@@ -2,7 +2,7 @@ using System.Net;
 using TftpNano.Protocol;
 using TftpNano.Transfer;
 
-namespace TftpNano.Cli.Server;
+namespace TftpNano.Host.Server;
 
 /// <summary>
 /// The sending side of one read transfer, on its own port and thread.
@@ -313,7 +313,7 @@ internal sealed class ServerTransfer
     private int ReceiveFromClient()
     {
         int length = _port.Receive(_deadline);
-        if (length == TransferPort.Cancelled)
+        if (length == TransferPort.Canceled)
         {
             Record.Failure ??= "ended by a new request from the same port, or by the server's stop";
             return -2;

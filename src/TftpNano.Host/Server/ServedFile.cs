@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace TftpNano.Cli.Server;
+namespace TftpNano.Host.Server;
 
 /// <summary>
 /// A regular file opened for one transfer, at the length it had when it was opened.

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace TftpNano.Cli.Update;
+namespace TftpNano.Host.Update;
 
 /// <summary>
 /// An assembly's name as a <c>.pe</c> file records it: text from the file's own string table, or an
@@ -9,20 +9,22 @@ namespace TftpNano.Cli.Update;
 /// such as <c>mscorlib</c>). Two names are the same assembly when they are equal: the same toolchain
 /// gives the same name the same index.
 /// </summary>
-internal readonly record struct PeName(string? Text, int BuiltIn)
+public readonly record struct PeName(string? Text, int BuiltIn)
 {
+    /// <summary>Gets the name as text, or which built-in string it is.</summary>
+    /// <returns>The name.</returns>
     public override string ToString() => Text ?? $"built-in string {BuiltIn}";
 }
 
 /// <summary>One assembly a <c>.pe</c> file references, with the version it was built against.</summary>
-internal sealed record PeReference(PeName Name, Version Version);
+public sealed record PeReference(PeName Name, Version Version);
 
 /// <summary>
 /// A type a <c>.pe</c> file defines: its full name as <c>Type.GetType</c> takes it (a nested type
 /// after its enclosing one and a <c>+</c>), or null when a part of it is a built-in string, and the
 /// names of its static methods without parameters, the methods a release can start.
 /// </summary>
-internal sealed record PeType(string? FullName, IReadOnlyList<string?> EntryMethods);
+public sealed record PeType(string? FullName, IReadOnlyList<string?> EntryMethods);
 
 /// <summary>
 /// What a nanoFramework <c>.pe</c> file says about itself in its header: its name, its version and the
@@ -37,7 +39,7 @@ internal sealed record PeType(string? FullName, IReadOnlyList<string?> EntryMeth
 /// tables is what makes the header end where the first table starts; the strings are table 11 and
 /// assembly references (name, padding, version: 12 bytes each) table 0.
 /// </remarks>
-internal sealed class PeAssembly
+public sealed class PeAssembly
 {
     private const string Marker = "NFMRK1";
     private const int NativeChecksumOffset = 20;

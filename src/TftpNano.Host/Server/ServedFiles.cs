@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace TftpNano.Cli.Server;
+namespace TftpNano.Host.Server;
 
 /// <summary>
 /// Maps requested file names to files inside the served folder and nowhere else.

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using TftpNano.Transfer;
 
-namespace TftpNano.Cli.Net;
+namespace TftpNano.Host.Net;
 
 /// <summary>
 /// The host's transport: the <see cref="SocketAddress"/> overloads of <see cref="Socket"/> let it

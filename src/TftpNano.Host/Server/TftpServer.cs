@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
-using TftpNano.Cli.Net;
+using System.Net;
+using TftpNano.Host.Net;
 using TftpNano.Protocol;
 using TftpNano.Transfer;
 
-namespace TftpNano.Cli.Server;
+namespace TftpNano.Host.Server;
 
 /// <summary>
 /// A read-only TFTP server: RRQ with blksize, tsize, timeout and windowsize, one port and thread per

@@ -3,12 +3,12 @@ using TftpNano.Security;
 using TftpNano.Update;
 using TftpNano.Update.Manifest;
 
-namespace TftpNano.Cli.Update;
+namespace TftpNano.Host.Update;
 
 /// <summary>
 /// Writes the manifest (and its signature) for a folder of release files.
 /// </summary>
-internal static partial class ReleasePublisher
+public static partial class ReleasePublisher
 {
     /// <summary>The <c>--digest</c> name of <see cref="DigestKind.HmacSha256Chain"/>.</summary>
     public const string HmacChainName = "hmac-sha256-4k";

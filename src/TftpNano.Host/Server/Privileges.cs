@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace TftpNano.Cli.Server;
+namespace TftpNano.Host.Server;
 
 /// <summary>
 /// Gives up root once the server holds its port: a daemon bound to port 69 needs root (or

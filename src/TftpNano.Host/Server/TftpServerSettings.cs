@@ -1,9 +1,9 @@
 using System.Net;
-using TftpNano.Cli.Net;
+using TftpNano.Host.Net;
 using TftpNano.Protocol;
 using TftpNano.Transfer;
 
-namespace TftpNano.Cli.Server;
+namespace TftpNano.Host.Server;
 
 /// <summary>
 /// Limits and behaviour of the embedded server.

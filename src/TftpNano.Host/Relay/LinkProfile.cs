@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace TftpNano.Cli.Relay;
+namespace TftpNano.Host.Relay;
 
 /// <summary>
 /// The impairments of one direction of an emulated link.

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace TftpNano.Cli;
+namespace TftpNano.Host;
 
 /// <summary>
 /// Opening files on Linux so that what is checked is what is opened: a path checked and then opened

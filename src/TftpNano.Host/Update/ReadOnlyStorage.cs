@@ -1,7 +1,7 @@
 using TftpNano.Update;
 using TftpNano.Update.Storage;
 
-namespace TftpNano.Cli.Update;
+namespace TftpNano.Host.Update;
 
 /// <summary>
 /// A storage that can be read and never changed, for the commands that only look: what a boot would

@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
 using TftpNano.Security;
 
-namespace TftpNano.Cli.Update;
+namespace TftpNano.Host.Update;
 
 /// <summary>
 /// The owner's side of release signing: key pairs and signatures, with the host's own cryptography.
 /// </summary>
-internal static class SigningKey
+public static class SigningKey
 {
     /// <summary>The key size <c>tftpnano keygen</c> creates.</summary>
     public const int Bits = 3072;

@@ -1,7 +1,7 @@
 using TftpNano.Update;
 using TftpNano.Update.Manifest;
 
-namespace TftpNano.Cli.Update;
+namespace TftpNano.Host.Update;
 
 /// <summary>
 /// A release's assemblies checked against the boot app's, and what the manifest says of them: the load
@@ -19,7 +19,7 @@ namespace TftpNano.Cli.Update;
 /// I2C, SPI...) must come with the boot app: from a release, its first native call throws
 /// <c>NotSupportedException</c>.
 /// </remarks>
-internal sealed class ReleaseAssemblies
+public sealed class ReleaseAssemblies
 {
     private ReleaseAssemblies(IReadOnlyList<string> loadOrder, IReadOnlyList<RequiredAssembly> needs)
     {

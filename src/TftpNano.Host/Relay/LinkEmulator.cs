@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace TftpNano.Cli.Relay;
+namespace TftpNano.Host.Relay;
 
 /// <summary>Counts what one direction of an emulated link did.</summary>
 public sealed class LinkCounters
@@ -58,7 +58,7 @@ public sealed class LinkEmulator : IDisposable
 {
     private const int MaxDatagram = 65536;
     // Sleeping is accurate to about a millisecond; the last stretch before a delivery is spun, yielding.
-    private static readonly long SpinTicks = Stopwatch.Frequency * 12 / 10000;
+    private static readonly long s_spinTicks = Stopwatch.Frequency * 12 / 10000;
 
     private readonly IPEndPoint _server;
     private readonly Direction _toServer;
@@ -303,9 +303,9 @@ public sealed class LinkEmulator : IDisposable
                 }
 
                 long wait = next.Due - Stopwatch.GetTimestamp();
-                if (wait > SpinTicks)
+                if (wait > s_spinTicks)
                 {
-                    Monitor.Wait(_queue, TimeSpan.FromSeconds((double)(wait - SpinTicks) / Stopwatch.Frequency));
+                    Monitor.Wait(_queue, TimeSpan.FromSeconds((double)(wait - s_spinTicks) / Stopwatch.Frequency));
                     continue;
                 }
 

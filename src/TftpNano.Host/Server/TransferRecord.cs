@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace TftpNano.Cli.Server;
+namespace TftpNano.Host.Server;
 
 /// <summary>
 /// What one server-side transfer did, for logs and tests.

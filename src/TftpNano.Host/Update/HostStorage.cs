@@ -2,18 +2,22 @@ using System.Runtime.InteropServices;
 using TftpNano.Update;
 using TftpNano.Update.Storage;
 
-namespace TftpNano.Cli.Update;
+namespace TftpNano.Host.Update;
 
 /// <summary>
 /// A host folder standing in for the device's SD card, with the free space the host file system reports,
 /// and every change durable before it is reported: files are flushed to the medium and, on Linux, the
 /// folders whose entries change are synced too (a creation or a deletion is an entry of its folder).
 /// </summary>
-internal sealed partial class HostStorage : FileSystemStorage
+public sealed partial class HostStorage : FileSystemStorage
 {
     // <fcntl.h> on Linux: O_RDONLY | O_DIRECTORY.
     private const int OpenDirectory = 0x10000;
 
+    /// <summary>
+    /// Uses a host folder, creating it when it does not exist.
+    /// </summary>
+    /// <param name="root">The folder; a relative path is taken from the current directory.</param>
     public HostStorage(string root)
         : base(Path.GetFullPath(root))
     {
