@@ -21,7 +21,7 @@ public sealed class ToolPackageTests : IDisposable
         // Packed from a copy of the sources, so that its build leaves the tree the tests run from alone,
         // made a clone with an origin as a published repository's clone would be.
         string copy = _workspace.Folder("source");
-        foreach (string project in new[] { "src/TftpNano", "src/TftpNano.Cli" })
+        foreach (string project in new[] { "src/TftpNano", "src/TftpNano.Host", "src/TftpNano.Cli" })
         {
             FolderCopy.Sources(Path.Combine(RepositoryPaths.Root, project), Path.Combine(copy, project));
         }
