@@ -167,7 +167,8 @@ internal sealed class DeviceCostsBenchmark
         // A revision from before the channel line reads manifests without one, from before the chain
         // SHA-256 digests only.
         bool chain = File.Exists(Path.Combine(root, "src", "TftpNano", "Security", "HmacSha256Chain.cs"));
-        bool channels = File.ReadAllText(Path.Combine(root, "src", "TftpNano", "Update", "ReleaseManifest.cs")).Contains("CheckChannel", StringComparison.Ordinal);
+        bool channels = Directory.GetFiles(Path.Combine(root, "src", "TftpNano", "Update"), "ReleaseManifest*.cs", SearchOption.AllDirectories)
+            .Any(f => File.ReadAllText(f).Contains("CheckChannel", StringComparison.Ordinal));
         ReleasePublisher.Publish(channel, channels ? name : "/", "1.0.0", "Blinky.Program.Main", ["Blinky.pe"], privateKey,
             chain ? DigestKind.HmacSha256Chain : DigestKind.Sha256);
 
