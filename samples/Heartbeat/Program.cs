@@ -1,7 +1,7 @@
 using System;
 using System.Device.Gpio;
 using System.Threading;
-using TftpNano.Boot;
+using TftpNano.Application;
 
 namespace Heartbeat
 {

@@ -3,6 +3,7 @@ using System.IO;
 using System.Reflection;
 using System.Threading;
 using TftpNano.Boot;
+using TftpNano.Boot.Board;
 using TftpNano.Transfer;
 using TftpNano.Update;
 using TftpNano.Update.Manifest;

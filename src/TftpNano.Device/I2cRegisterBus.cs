@@ -1,6 +1,7 @@
 using System;
 using System.Device.I2c;
 using TftpNano.Boot;
+using TftpNano.Boot.Board;
 
 namespace TftpNano.Device
 {

@@ -1,5 +1,6 @@
-using nanoFramework.TestFramework;
 using TftpNano.Boot;
+using TftpNano.Boot.Board;
+using nanoFramework.TestFramework;
 
 namespace TftpNano.Device.Tests
 {

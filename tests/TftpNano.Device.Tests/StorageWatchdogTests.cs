@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Threading;
+using TftpNano.Application;
 using TftpNano.Boot;
 using TftpNano.Transfer;
 using TftpNano.Update;

@@ -1,6 +1,6 @@
 using System.Collections;
-using nanoFramework.TestFramework;
 using TftpNano.Protocol;
+using nanoFramework.TestFramework;
 
 namespace TftpNano.Device.Tests
 {

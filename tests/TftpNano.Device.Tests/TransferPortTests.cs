@@ -1,9 +1,9 @@
 using System;
 using System.Collections;
 using System.Net;
-using nanoFramework.TestFramework;
 using TftpNano.Protocol;
 using TftpNano.Transfer;
+using nanoFramework.TestFramework;
 
 namespace TftpNano.Device.Tests
 {

@@ -4,9 +4,9 @@ using System.Security.Cryptography;
 using TftpNano.Cli.Update;
 using TftpNano.Host.Server;
 using TftpNano.Host.Update;
+using TftpNano.Update;
 using TftpNano.Update.Manifest;
 using TftpNano.Update.Storage;
-using TftpNano.Update;
 
 namespace TftpNano.Cli.Commands;
 

@@ -2,8 +2,8 @@ using System.CommandLine;
 using TftpNano.Cli.Update;
 using TftpNano.Host.Update;
 using TftpNano.Security;
-using TftpNano.Update.Manifest;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
 
 namespace TftpNano.Cli.Commands;
 

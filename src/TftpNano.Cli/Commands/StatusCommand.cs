@@ -1,9 +1,9 @@
 using System.CommandLine;
 using TftpNano.Cli.Update;
 using TftpNano.Host.Update;
+using TftpNano.Update;
 using TftpNano.Update.Manifest;
 using TftpNano.Update.Storage;
-using TftpNano.Update;
 
 namespace TftpNano.Cli.Commands;
 

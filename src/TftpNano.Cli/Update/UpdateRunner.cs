@@ -2,8 +2,8 @@ using TftpNano.Cli.Net;
 using TftpNano.Host.Net;
 using TftpNano.Host.Update;
 using TftpNano.Security;
-using TftpNano.Update.Storage;
 using TftpNano.Update;
+using TftpNano.Update.Storage;
 
 namespace TftpNano.Cli.Update;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using TftpNano.Host.Net;
 using TftpNano.Protocol;
 using TftpNano.Transfer;

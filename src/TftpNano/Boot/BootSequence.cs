@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Threading;
+using TftpNano.Application;
 using TftpNano.Text;
 using TftpNano.Transfer;
 using TftpNano.Update;

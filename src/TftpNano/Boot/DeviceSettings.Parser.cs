@@ -3,6 +3,7 @@ using System.Collections;
 using System.IO;
 using System.Net;
 using System.Text;
+using TftpNano.Boot.Board;
 using TftpNano.Security;
 using TftpNano.Text;
 using TftpNano.Transfer;

@@ -1,3 +1,5 @@
+using TftpNano.Boot.Board;
+
 namespace TftpNano.Boot
 {
     /// <summary>

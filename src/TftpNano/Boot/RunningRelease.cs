@@ -1,4 +1,5 @@
 using System;
+using TftpNano.Application;
 using TftpNano.Transfer;
 using TftpNano.Update;
 using TftpNano.Update.Manifest;

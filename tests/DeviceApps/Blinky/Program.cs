@@ -1,5 +1,5 @@
 using System;
-using TftpNano.Boot;
+using TftpNano.Application;
 
 namespace Blinky
 {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TftpNano.Boot;
+using TftpNano.Boot.Board;
 using TftpNano.Security;
 using TftpNano.Tests.Support;
 

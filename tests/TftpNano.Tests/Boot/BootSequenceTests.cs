@@ -1,3 +1,4 @@
+using TftpNano.Application;
 using TftpNano.Boot;
 using TftpNano.Cli.Net;
 using TftpNano.Cli.Update;
@@ -6,10 +7,10 @@ using TftpNano.Host.Server;
 using TftpNano.Host.Update;
 using TftpNano.Tests.Support;
 using TftpNano.Transfer;
+using TftpNano.Update;
 using TftpNano.Update.Manifest;
 using TftpNano.Update.Storage;
 using TftpNano.Update.Streams;
-using TftpNano.Update;
 
 namespace TftpNano.Tests.Boot;
 

@@ -2,6 +2,7 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Text.RegularExpressions;
 using TftpNano.Boot;
+using TftpNano.Boot.Board;
 using TftpNano.Tests.Support;
 
 namespace TftpNano.Tests.Boot;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using TftpNano.Host.Relay;
 using TftpNano.Host.Server;
 using TftpNano.Host.Update;

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using TftpNano.Boot;
+using TftpNano.Boot.Board;
 using TftpNano.Tests.Support;
 
 namespace TftpNano.Tests.DeviceInTheLoop;

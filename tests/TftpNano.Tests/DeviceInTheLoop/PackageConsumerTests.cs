@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Net;
+using TftpNano.Application;
 using TftpNano.Cli.Update;
 using TftpNano.Host.Server;
 using TftpNano.Host.Update;
 using TftpNano.Security;
 using TftpNano.Tests.Support;
-using TftpNano.Update.Manifest;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
 
 namespace TftpNano.Tests.DeviceInTheLoop;
 
@@ -218,7 +219,7 @@ public sealed class PackageConsumerTests : IDisposable
     private const string UpdaterProgram = """
         using System;
         using System.Threading;
-        using TftpNano.Boot;
+        using TftpNano.Application;
         using TftpNano.Update;
 
         namespace Updater

@@ -1,8 +1,8 @@
 using TftpNano.Cli.Update;
 using TftpNano.Host.Update;
 using TftpNano.Tests.Support;
-using TftpNano.Update.Manifest;
 using TftpNano.Update;
+using TftpNano.Update.Manifest;
 
 namespace TftpNano.Tests.DeviceInTheLoop;
 

@@ -1,7 +1,7 @@
 using TftpNano.Cli.Update;
 using TftpNano.Host.Update;
-using TftpNano.Update.Storage;
 using TftpNano.Update;
+using TftpNano.Update.Storage;
 
 namespace TftpNano.Tests.Support;
 

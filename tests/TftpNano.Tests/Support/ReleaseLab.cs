@@ -3,9 +3,9 @@ using TftpNano.Cli.Update;
 using TftpNano.Host.Server;
 using TftpNano.Host.Update;
 using TftpNano.Security;
+using TftpNano.Update;
 using TftpNano.Update.Manifest;
 using TftpNano.Update.Storage;
-using TftpNano.Update;
 
 namespace TftpNano.Tests.Support;
 

@@ -1,9 +1,9 @@
 using TftpNano.Cli.Update;
 using TftpNano.Host.Update;
 using TftpNano.Tests.Support;
+using TftpNano.Update;
 using TftpNano.Update.Manifest;
 using TftpNano.Update.Storage;
-using TftpNano.Update;
 using Xunit.Abstractions;
 
 namespace TftpNano.Tests.Update;

@@ -1,12 +1,12 @@
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using TftpNano.Cli.Update;
 using TftpNano.Host.Update;
 using TftpNano.Tests.Support;
+using TftpNano.Update;
 using TftpNano.Update.Manifest;
 using TftpNano.Update.Storage;
-using TftpNano.Update;
 
 namespace TftpNano.Tests.Update;
 

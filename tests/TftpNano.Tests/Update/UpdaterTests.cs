@@ -5,8 +5,8 @@ using TftpNano.Host.Server;
 using TftpNano.Host.Update;
 using TftpNano.Tests.Support;
 using TftpNano.Transfer;
-using TftpNano.Update.Storage;
 using TftpNano.Update;
+using TftpNano.Update.Storage;
 
 namespace TftpNano.Tests.Update;
 

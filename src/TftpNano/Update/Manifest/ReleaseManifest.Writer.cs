@@ -1,6 +1,6 @@
+using System;
 using System.Collections;
 using System.Text;
-using System;
 using TftpNano.Security;
 using TftpNano.Text;
 

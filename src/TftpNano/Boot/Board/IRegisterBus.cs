@@ -1,9 +1,9 @@
-namespace TftpNano.Boot
+namespace TftpNano.Boot.Board
 {
     /// <summary>
     /// The 8-bit registers of one chip on a bus such as I2C.
     /// </summary>
-    public interface IRegisterBus
+    internal interface IRegisterBus
     {
         /// <summary>
         /// Reads a register.

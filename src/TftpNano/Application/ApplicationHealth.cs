@@ -1,7 +1,8 @@
 using System;
+using TftpNano.Boot;
 using TftpNano.Update;
 
-namespace TftpNano.Boot
+namespace TftpNano.Application
 {
     /// <summary>
     /// What the boot app hands the release it started: the confirmation that ends its trial, the drive

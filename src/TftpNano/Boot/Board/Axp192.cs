@@ -1,4 +1,4 @@
-namespace TftpNano.Boot
+namespace TftpNano.Boot.Board
 {
     /// <summary>
     /// Powers the SD card of a board whose card hangs on an AXP192 power manager's LDO2 (M5Stack Core2).
@@ -10,7 +10,7 @@ namespace TftpNano.Boot
     /// Axp192 binding of nanoFramework.IoT.Device, devices/Axp192/Axp192.cs). Both writes keep the bits of
     /// the other outputs that share their register.
     /// </remarks>
-    public static class Axp192
+    internal static class Axp192
     {
         /// <summary>
         /// The chip's I2C address.

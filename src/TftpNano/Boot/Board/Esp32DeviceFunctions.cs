@@ -1,4 +1,4 @@
-namespace TftpNano.Boot
+namespace TftpNano.Boot.Board
 {
     /// <summary>
     /// The pin functions the boot app can route before it mounts the storage, by the names of
@@ -12,7 +12,7 @@ namespace TftpNano.Boot
     /// it; a host test compares every entry with the enum in that assembly. Only what storage needs is
     /// listed: SPI and SDMMC lines for the card, I2C lines for a power controller.
     /// </remarks>
-    public static class Esp32DeviceFunctions
+    internal static class Esp32DeviceFunctions
     {
         private const int Spi = 0x010000;
         private const int I2c = 0x020000;
