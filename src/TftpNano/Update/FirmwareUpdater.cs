@@ -260,8 +260,8 @@ namespace TftpNano.Update
             byte[] manifestBytes = FetchManifest();
             if (_store.IsActiveManifest(manifestBytes))
             {
-                // Byte for byte the manifest verified when the active release was installed: nothing to
-                // check again, which spares the device an RSA verification on every boot.
+                // The manifest verified when the active release was installed (the same digest): nothing
+                // to check again, which spares the device an RSA verification on every boot.
                 result.Outcome = UpdateOutcome.UpToDate;
                 result.Message = "Up to date: release " + _store.ActiveManifest.Version.ToString() + ".";
                 return;

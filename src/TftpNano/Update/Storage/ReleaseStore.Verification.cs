@@ -127,6 +127,14 @@ namespace TftpNano.Update.Storage
 
         private ReleaseManifest TryReadManifest(string folder)
         {
+            byte[] digest;
+            return TryReadManifest(folder, out digest);
+        }
+
+        // The manifest of a release folder and the digest of its bytes (HmacSha256Chain), or null.
+        private ReleaseManifest TryReadManifest(string folder, out byte[] digest)
+        {
+            digest = null;
             byte[] bytes = TryReadSmallFile(PathOf(folder, ReleaseManifest.FileName), ReleaseManifest.MaxLength);
             if (bytes == null)
             {
@@ -135,7 +143,9 @@ namespace TftpNano.Update.Storage
 
             try
             {
-                return ReleaseManifest.Parse(bytes, bytes.Length);
+                ReleaseManifest manifest = ReleaseManifest.Parse(bytes, bytes.Length);
+                digest = HmacSha256Chain.Hash(bytes, 0, bytes.Length);
+                return manifest;
             }
             catch (UpdateException)
             {

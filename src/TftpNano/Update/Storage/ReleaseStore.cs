@@ -53,6 +53,10 @@ namespace TftpNano.Update.Storage
 
         private ReleaseManifest _activeManifest;
 
+        // The digest of the active manifest's stored bytes, so that the manifest a server offers at every
+        // boot is compared without reading the stored one again.
+        private byte[] _activeDigest;
+
         // Allocated on the first check, then reused for every file.
         private VerifyingWriteStream _check;
         private byte[] _checkBuffer;
@@ -104,26 +108,22 @@ namespace TftpNano.Update.Storage
         }
 
         /// <summary>
-        /// Tells whether some bytes are exactly the active release's manifest.
+        /// Tells whether some bytes are the active release's manifest.
         /// </summary>
         /// <param name="manifest">The bytes, for example a manifest just fetched.</param>
-        /// <returns>True when a release is active and its stored manifest has these bytes.</returns>
+        /// <returns>True when a release is active and its stored manifest has the same digest
+        /// (<see cref="HmacSha256Chain"/>), taken when the store loaded it.</returns>
         public bool IsActiveManifest(byte[] manifest)
         {
-            if (_state.Active == null)
+            if (_activeDigest == null)
             {
                 return false;
             }
 
-            byte[] stored = TryReadSmallFile(PathOf(_state.Active, ReleaseManifest.FileName), ReleaseManifest.MaxLength);
-            if (stored == null || stored.Length != manifest.Length)
+            byte[] digest = HmacSha256Chain.Hash(manifest, 0, manifest.Length);
+            for (int i = 0; i < digest.Length; i++)
             {
-                return false;
-            }
-
-            for (int i = 0; i < stored.Length; i++)
-            {
-                if (stored[i] != manifest[i])
+                if (digest[i] != _activeDigest[i])
                 {
                     return false;
                 }
@@ -158,12 +158,13 @@ namespace TftpNano.Update.Storage
             _state = LoadState();
             DeleteUnreferencedFolders();
             _activeManifest = null;
+            _activeDigest = null;
             if (_state.Active == null)
             {
                 return;
             }
 
-            _activeManifest = TryReadManifest(_state.Active);
+            _activeManifest = TryReadManifest(_state.Active, out _activeDigest);
             if (_activeManifest == null)
             {
                 // Damage no power cut can cause (the card was edited, or failed): fall back rather than
@@ -175,7 +176,7 @@ namespace TftpNano.Update.Storage
                 next.Boots = 0;
                 Commit(next);
                 DeleteUnreferencedFolders();
-                _activeManifest = _state.Active == null ? null : TryReadManifest(_state.Active);
+                _activeManifest = _state.Active == null ? null : TryReadManifest(_state.Active, out _activeDigest);
             }
         }
 
@@ -242,6 +243,7 @@ namespace TftpNano.Update.Storage
             next.TooLarge = null;
             Commit(next);
             _activeManifest = manifest;
+            _activeDigest = HmacSha256Chain.Hash(manifestBytes, 0, manifestBytes.Length);
             DeleteUnreferencedFolders();
         }
 
@@ -256,7 +258,8 @@ namespace TftpNano.Update.Storage
                 return false;
             }
 
-            ReleaseManifest previous = TryReadManifest(_state.Previous);
+            byte[] previousDigest;
+            ReleaseManifest previous = TryReadManifest(_state.Previous, out previousDigest);
             if (previous == null)
             {
                 return false;
@@ -271,6 +274,7 @@ namespace TftpNano.Update.Storage
             next.TooLarge = null;
             Commit(next);
             _activeManifest = previous;
+            _activeDigest = previousDigest;
             DeleteUnreferencedFolders();
             return true;
         }
