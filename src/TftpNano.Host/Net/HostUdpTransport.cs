@@ -16,6 +16,11 @@ public sealed class HostUdpTransport : IDatagramTransport, IDisposable
     private const int SolIpV6 = 41;
     private const int IpV6RecvErr = 25;
 
+    // <sys/socket.h> and <errno.h> on Linux: SOL_SOCKET, SO_ERROR, ECONNREFUSED.
+    private const int SolSocket = 1;
+    private const int SoError = 4;
+    private const int ConnectionRefusedErrno = 111;
+
     private readonly Socket _socket;
     private readonly bool _failWhenRefused;
     private readonly SocketAddress _received;
@@ -25,17 +30,24 @@ public sealed class HostUdpTransport : IDatagramTransport, IDisposable
     private EndPoint? _sendEndPoint;
     private SocketAddress? _sendAddress;
 
+    // The first endpoint sent to, and whether anything went to another one since.
+    private SocketAddress? _firstDestination;
+    private bool _sentElsewhere;
+
     /// <summary>
     /// Opens a UDP socket on an ephemeral port, bound to every address of the family, or to <paramref name="local"/>.
     /// </summary>
     /// <param name="family">The address family of the peer.</param>
     /// <param name="local">The local endpoint to bind, or null for any address and an ephemeral port.</param>
     /// <param name="failWhenRefused">
-    /// For a client: when the host reports the server's port closed (ICMP port unreachable) before
-    /// anything was received, <see cref="Receive"/> throws <see cref="SocketException"/>
-    /// (<see cref="SocketError.ConnectionRefused"/>) at once instead of waiting for every retry. Linux
-    /// reports that on an unconnected UDP socket only with IP_RECVERR (ip(7)). Once a peer answered, an
-    /// ICMP can only concern a stranger's port this side sent an ERROR to, and is ignored.
+    /// When the host reports a port this socket sent to closed (ICMP port unreachable),
+    /// <see cref="Receive"/> throws <see cref="SocketException"/> (<see cref="SocketError.ConnectionRefused"/>)
+    /// at once instead of waiting for every retry, as long as everything the socket sent went to one
+    /// endpoint: the refusal can then only be that endpoint's. That is a client's request before the
+    /// server answered, and a server's transfer whose client went away (a device that rebooted). Once
+    /// the socket sent elsewhere (a client's ACKs go to the server's transfer port, an ERROR 5 goes to a
+    /// stranger), a refusal could be anyone's and is ignored. Linux reports refusals on an unconnected
+    /// UDP socket only with IP_RECVERR (ip(7)).
     /// </param>
     public HostUdpTransport(AddressFamily family, IPEndPoint? local = null, bool failWhenRefused = false)
     {
@@ -86,10 +98,24 @@ public sealed class HostUdpTransport : IDatagramTransport, IDisposable
         {
             _sendEndPoint = remote;
             _sendAddress = remote.Serialize();
+            _firstDestination ??= _sendAddress;
+            _sentElsewhere |= !_sendAddress.Equals(_firstDestination);
         }
 
-        _socket.SendTo(buffer.AsSpan(0, count), SocketFlags.None, _sendAddress!);
+        try
+        {
+            _socket.SendTo(buffer.AsSpan(0, count), SocketFlags.None, _sendAddress!);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused && !RefusalsCount)
+        {
+            // Linux reports a pending refusal on the next call, a send too; this one concerned a port the
+            // socket no longer cares about, and reporting it consumed it.
+            _socket.SendTo(buffer.AsSpan(0, count), SocketFlags.None, _sendAddress!);
+        }
     }
+
+    // Whether a refusal is reported: only while everything sent went to one endpoint, whose it must be.
+    private bool RefusalsCount => _failWhenRefused && !_sentElsewhere;
 
     /// <inheritdoc/>
     public int Receive(byte[] buffer, int timeoutMs)
@@ -101,6 +127,13 @@ public sealed class HostUdpTransport : IDatagramTransport, IDisposable
             long remainingMs = deadline - Environment.TickCount64;
             if (remainingMs <= 0 || !_socket.Poll(TimeSpan.FromMilliseconds(remainingMs), SelectMode.SelectRead))
             {
+                // A refusal queued with IP_RECVERR does not make the socket readable: it is asked for
+                // (SO_ERROR, which also clears it) at the end of every wait.
+                if (RefusalsCount && OperatingSystem.IsLinux() && PendingError() == ConnectionRefusedErrno)
+                {
+                    throw new SocketException((int)SocketError.ConnectionRefused);
+                }
+
                 return -1;
             }
 
@@ -115,7 +148,7 @@ public sealed class HostUdpTransport : IDatagramTransport, IDisposable
                 length = buffer.Length;
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset
-                || (e.SocketErrorCode == SocketError.ConnectionRefused && !(_failWhenRefused && _lastSender is null)))
+                || (e.SocketErrorCode == SocketError.ConnectionRefused && !RefusalsCount))
             {
                 continue;
             }
@@ -130,6 +163,14 @@ public sealed class HostUdpTransport : IDatagramTransport, IDisposable
 
             return length;
         }
+    }
+
+    // The socket's pending error, cleared by reading it, without an allocation.
+    private int PendingError()
+    {
+        Span<byte> value = stackalloc byte[sizeof(int)];
+        _socket.GetRawSocketOption(SolSocket, SoError, value);
+        return BitConverter.ToInt32(value);
     }
 
     /// <summary>Closes the socket.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using TftpNano.Protocol;
 using TftpNano.Transfer;
 
@@ -47,6 +48,9 @@ internal sealed class ServerTransfer
     private long _deadline;
     private long _highestSent;
 
+    // When the client was last heard from: a transfer whose client stays silent for MaxSilence ends.
+    private long _lastHeard;
+
     // Karn's rule: a round trip is measured only from a first transmission to the ACK that covers it.
     private long _timedBlock;
     private long _sentAt;
@@ -85,6 +89,7 @@ internal sealed class ServerTransfer
     private void Run()
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
+        _lastHeard = Now;
         try
         {
             if (_files.TryOpen(_request.FileName, out _file) is { } refusal)
@@ -98,6 +103,13 @@ internal sealed class ServerTransfer
             {
                 SendFile();
             }
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            // The client's host says nothing listens on its port any more (a device that rebooted in the
+            // middle, a client that was stopped), on a receive or on the send after it: the slot is
+            // freed at once, and nothing more is sent there.
+            Record.Failure = "the client's port is closed (ICMP port unreachable)";
         }
         catch (Exception e)
         {
@@ -313,6 +325,7 @@ internal sealed class ServerTransfer
     private int ReceiveFromClient()
     {
         int length = _port.Receive(_deadline);
+
         if (length == TransferPort.Canceled)
         {
             Record.Failure ??= "ended by a new request from the same port, or by the server's stop";
@@ -322,8 +335,16 @@ internal sealed class ServerTransfer
         if (length == TransferPort.Expired)
         {
             Record.TimeoutsExpired++;
+            if (Now - _lastHeard >= (long)Settings.MaxSilence.TotalMilliseconds)
+            {
+                Record.Failure = $"no answer from the client for {(Now - _lastHeard) / 1000.0:0.0} s";
+                return -2;
+            }
+
             return -1;
         }
+
+        _lastHeard = Now;
 
         try
         {

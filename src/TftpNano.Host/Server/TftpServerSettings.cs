@@ -29,6 +29,14 @@ public sealed class TftpServerSettings
     /// <summary>Gets how many timeouts in a row end a transfer, each twice as long as the one before. Default 5.</summary>
     public int MaxRetries { get; init; } = 5;
 
+    /// <summary>
+    /// Gets how long a client may be silent before its transfer ends, at the first retransmission
+    /// timeout after it: with the default 1 s timer, a client that went away without a trace frees its
+    /// slot after 7 s (timeouts of 1, 2 and 4 s), not after every retry. Default 5 s. A client whose host
+    /// reports its port closed (ICMP port unreachable) ends its transfer at once.
+    /// </summary>
+    public TimeSpan MaxSilence { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Gets how many transfers may run at once. Default 64.</summary>
     public int MaxTransfers { get; init; } = 64;
 
@@ -57,5 +65,5 @@ public sealed class TftpServerSettings
     /// sends and receives.
     /// </summary>
     public Func<IPEndPoint, IDatagramTransport> OpenTransferSocket { get; init; } =
-        local => new HostUdpTransport(local.AddressFamily, local);
+        local => new HostUdpTransport(local.AddressFamily, local, failWhenRefused: true);
 }

@@ -13,7 +13,9 @@ namespace TftpNano.Tests.Interop;
 /// </summary>
 public sealed class ServerServiceTests : IDisposable
 {
-    private readonly EmbeddedServer _server = new();
+    // Silence is allowed for longer than the default 5 s: one test watches a silent client's back-off
+    // over 7 s. The silence bound has tests of its own (AbortedTransferTests).
+    private readonly EmbeddedServer _server = new(maxSilence: TimeSpan.FromSeconds(30));
     private readonly Socket _client = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly byte[] _buffer = new byte[2048];
 

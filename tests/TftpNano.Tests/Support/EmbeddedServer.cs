@@ -13,7 +13,8 @@ internal sealed class EmbeddedServer : IDisposable
 {
     private readonly Workspace _workspace = new();
 
-    public EmbeddedServer(FaultScript? faults = null, TimeSpan? timeout = null, int? maxBlockSize = null, int? maxWindowSize = null)
+    public EmbeddedServer(FaultScript? faults = null, TimeSpan? timeout = null, int? maxBlockSize = null, int? maxWindowSize = null,
+        TimeSpan? maxSilence = null)
     {
         Folder = _workspace.Folder("served");
         var defaults = new TftpServerSettings();
@@ -23,6 +24,7 @@ internal sealed class EmbeddedServer : IDisposable
             MaxBlockSize = maxBlockSize ?? defaults.MaxBlockSize,
             MaxWindowSize = maxWindowSize ?? defaults.MaxWindowSize,
             IgnoreOptions = faults?.IgnoreOptions ?? false,
+            MaxSilence = maxSilence ?? defaults.MaxSilence,
             OpenTransferSocket = faults is null
                 ? defaults.OpenTransferSocket
                 : local => faults.Wrap(defaults.OpenTransferSocket(local), local.Address),
