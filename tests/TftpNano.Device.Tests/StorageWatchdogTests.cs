@@ -31,6 +31,29 @@ namespace TftpNano.Device.Tests
             UpdaterDecisionTests.Boot(storage, peer);
             UpdaterDecisionTests.Publish(peer, "2.0", UpdaterDecisionTests.Text("blinky two, a little longer"));
 
+            StallAndRestart(storage, peer);
+            AssertActiveAndStalledRemembered(storage);
+
+            int asked = peer.Requested.Length;
+            StallingStorage unstalled = new StallingStorage(storage, null);
+            RecordingPlatform next = new RecordingPlatform(unstalled, peer);
+            BootReport report = new BootSequence(next).Run();
+
+            // ApplicationHealth keeps the started release, as for an application on a device: the
+            // storage and the server it reaches are let go, so that the tests after this one have the heap.
+            unstalled.Forget();
+            next.Forget();
+            Assert.AreEqual((int)BootOutcome.Launched, (int)report.Outcome, next.Lines);
+            Assert.AreEqual("1.0", report.Version);
+            Assert.AreEqual((int)UpdateOutcome.Skipped, (int)report.Update.Outcome, report.Update.Message);
+            Assert.AreEqual("|fw/manifest", peer.Requested.Substring(asked));
+            Assert.AreEqual(0, next.Restarts);
+        }
+
+        // The boot whose write never returns, until the watchdog restarts the device; its objects go
+        // with this method, so that the next boot has the heap a device's next boot would have.
+        private static void StallAndRestart(MemoryStorage storage, MemoryTftpPeer peer)
+        {
             StallingStorage stalling = new StallingStorage(storage, "Blinky.pe");
             RecordingPlatform platform = new RecordingPlatform(stalling, peer);
             BootRun held = new BootRun(new BootSequence(platform));
@@ -50,25 +73,16 @@ namespace TftpNano.Device.Tests
 
             stalling.Release();
             Assert.IsTrue(boot.Join(30000));
+            stalling.Forget();
+            platform.Forget();
+        }
+
+        private static void AssertActiveAndStalledRemembered(MemoryStorage storage)
+        {
             ReleaseStore store = new ReleaseStore(storage);
             store.Recover();
             Assert.AreEqual("1.0", store.ActiveManifest.Version.ToString());
             Assert.IsNotNull(store.State.TooLarge);
-
-            int asked = peer.Requested.Length;
-            StallingStorage unstalled = new StallingStorage(storage, null);
-            RecordingPlatform next = new RecordingPlatform(unstalled, peer);
-            BootReport report = new BootSequence(next).Run();
-
-            // ApplicationHealth keeps the started release, as for an application on a device: the
-            // storage and the server it reaches are let go, so that the tests after this one have the heap.
-            unstalled.Forget();
-            next.Forget();
-            Assert.AreEqual((int)BootOutcome.Launched, (int)report.Outcome, next.Lines);
-            Assert.AreEqual("1.0", report.Version);
-            Assert.AreEqual((int)UpdateOutcome.Skipped, (int)report.Update.Outcome, report.Update.Message);
-            Assert.AreEqual("|fw/manifest", peer.Requested.Substring(asked));
-            Assert.AreEqual(0, next.Restarts);
         }
 
         private sealed class BootRun

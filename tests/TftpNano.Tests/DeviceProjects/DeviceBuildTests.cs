@@ -65,7 +65,7 @@ public partial class DeviceBuildTests
 
         // Every [TestMethod] in the sources ran and passed: none was lost on the way to the device.
         int declared = Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "tests", "TftpNano.Device.Tests"), "*.cs", SearchOption.AllDirectories)
-            .Sum(f => TestMethodAttribute().Count(File.ReadAllText(f)));
+            .Sum(f => TestMethodAttribute().Count(DesktopOnlyBlock().Replace(File.ReadAllText(f), string.Empty)));
         Match summary = Summary().Match(output);
         Assert.True(summary.Success, Tail(output));
         Assert.Equal(declared, int.Parse(summary.Groups["passed"].Value));
@@ -105,6 +105,10 @@ public partial class DeviceBuildTests
 
     [GeneratedRegex(@"^\s*\[TestMethod\]", RegexOptions.Multiline)]
     private static partial Regex TestMethodAttribute();
+
+    // What the device build leaves out: the tests of server-only code, which run in the host suite.
+    [GeneratedRegex(@"^#if !NANOFRAMEWORK_1_0$.*?^#endif$", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex DesktopOnlyBlock();
 
     [GeneratedRegex(@"^(?<passed>\d+) passed, (?<failed>\d+) failed", RegexOptions.Multiline)]
     private static partial Regex Summary();
