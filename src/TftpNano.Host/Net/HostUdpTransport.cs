@@ -34,6 +34,9 @@ public sealed class HostUdpTransport : IDatagramTransport, IDisposable
     private SocketAddress? _firstDestination;
     private bool _sentElsewhere;
 
+    // A refusal that came while datagrams were still queued: reported when they have been read.
+    private bool _refusedWithDataQueued;
+
     /// <summary>
     /// Opens a UDP socket on an ephemeral port, bound to every address of the family, or to <paramref name="local"/>.
     /// </summary>
@@ -129,7 +132,7 @@ public sealed class HostUdpTransport : IDatagramTransport, IDisposable
             {
                 // A refusal queued with IP_RECVERR does not make the socket readable: it is asked for
                 // (SO_ERROR, which also clears it) at the end of every wait.
-                if (RefusalsCount && OperatingSystem.IsLinux() && PendingError() == ConnectionRefusedErrno)
+                if (RefusalsCount && (_refusedWithDataQueued || (OperatingSystem.IsLinux() && PendingError() == ConnectionRefusedErrno)))
                 {
                     throw new SocketException((int)SocketError.ConnectionRefused);
                 }
@@ -150,6 +153,14 @@ public sealed class HostUdpTransport : IDatagramTransport, IDisposable
             catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset
                 || (e.SocketErrorCode == SocketError.ConnectionRefused && !RefusalsCount))
             {
+                continue;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused && _socket.Available > 0)
+            {
+                // Linux reports the refusal before what is still queued, and what the peer sent before
+                // its port closed (its ERROR, say) is its last word: that is read first, and the refusal
+                // reported once nothing is left.
+                _refusedWithDataQueued = true;
                 continue;
             }
 
