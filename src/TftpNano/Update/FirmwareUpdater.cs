@@ -242,7 +242,8 @@ namespace TftpNano.Update
         private void Update(UpdateResult result)
         {
             byte[] manifestBytes = FetchManifest();
-            if (_store.IsActiveManifest(manifestBytes))
+            byte[] manifestDigest = HmacSha256Chain.Hash(manifestBytes, 0, manifestBytes.Length);
+            if (_store.IsActiveManifestDigest(manifestDigest))
             {
                 // The manifest verified when the active release was installed (the same digest): nothing
                 // to check again, which spares the device an RSA verification on every boot.
@@ -253,7 +254,7 @@ namespace TftpNano.Update
 
             // A release that found no room is not fetched at every boot: nothing on the device can say
             // when room appears (its free space reads -1), so it waits for another manifest.
-            string digest = Hex.Encode(HmacSha256Chain.Hash(manifestBytes, 0, manifestBytes.Length));
+            string digest = Hex.Encode(manifestDigest);
             if (digest == _store.State.TooLarge)
             {
                 result.Outcome = UpdateOutcome.Skipped;

@@ -108,19 +108,19 @@ namespace TftpNano.Update.Storage
         }
 
         /// <summary>
-        /// Tells whether some bytes are the active release's manifest.
+        /// Tells whether a manifest is the active release's, by its digest.
         /// </summary>
-        /// <param name="manifest">The bytes, for example a manifest just fetched.</param>
-        /// <returns>True when a release is active and its stored manifest has the same digest
-        /// (<see cref="HmacSha256Chain"/>), taken when the store loaded it.</returns>
-        public bool IsActiveManifest(byte[] manifest)
+        /// <param name="digest">The manifest's digest (<see cref="HmacSha256Chain"/>), for example of one
+        /// just fetched.</param>
+        /// <returns>True when a release is active and its stored manifest has this digest, taken when the
+        /// store loaded it.</returns>
+        public bool IsActiveManifestDigest(byte[] digest)
         {
-            if (_activeDigest == null)
+            if (_activeDigest == null || digest.Length != _activeDigest.Length)
             {
                 return false;
             }
 
-            byte[] digest = HmacSha256Chain.Hash(manifest, 0, manifest.Length);
             for (int i = 0; i < digest.Length; i++)
             {
                 if (digest[i] != _activeDigest[i])
