@@ -24,6 +24,7 @@ internal sealed record DownloadResult(long Bytes, TimeSpan Elapsed, TftpDownload
             $"blocks={s.BlocksWritten} sent={s.PacketsSent} received={s.PacketsReceived} timeouts={s.Timeouts} ")
             + FormattableString.Invariant(
             $"gap_acks={s.GapAcknowledgements} duplicates={s.DuplicateBlocks} stray={s.StrayPackets} srtt_ms={s.SmoothedRttMs} ")
+            + FormattableString.Invariant($"server_timeout_ms={s.ServerTimeoutMs} slowest_write_ms={s.SlowestWriteMs} ")
             + FormattableString.Invariant(
             $"allocated={AllocatedBytes} peak_rss_kib={Process.GetCurrentProcess().PeakWorkingSet64 / 1024}");
     }

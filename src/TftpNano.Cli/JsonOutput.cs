@@ -11,14 +11,14 @@ internal sealed record GetJson(IReadOnlyList<DownloadJson> Downloads);
 /// <summary>One download's outcome and counters.</summary>
 internal sealed record DownloadJson(
     string Url, string? File, long Bytes, double Seconds, int Blksize, int Windowsize, long Blocks, long PacketsSent,
-    long PacketsReceived, long Timeouts, long GapAcks, long Duplicates, long Stray, long SrttMs)
+    long PacketsReceived, long Timeouts, long GapAcks, long Duplicates, long Stray, long SrttMs, int ServerTimeoutMs, int SlowestWriteMs)
 {
     public static DownloadJson From(string url, string? file, DownloadResult result)
     {
         TftpTransferStatistics s = result.Transfer.Statistics;
         return new DownloadJson(url, file, result.Bytes, Math.Round(result.Elapsed.TotalSeconds, 3), result.Transfer.BlockSize,
             result.Transfer.WindowSize, s.BlocksWritten, s.PacketsSent, s.PacketsReceived, s.Timeouts, s.GapAcknowledgements,
-            s.DuplicateBlocks, s.StrayPackets, s.SmoothedRttMs);
+            s.DuplicateBlocks, s.StrayPackets, s.SmoothedRttMs, s.ServerTimeoutMs, s.SlowestWriteMs);
     }
 }
 

@@ -30,6 +30,7 @@ namespace TftpNano.Device.Tests
                 + "windowsize=2\n"
                 + "timeout=500\n"
                 + "server.timeout=3\n"
+                + "server.utimeout=no\n"
                 + "retries=6\n"
                 + "transfer.limit=120\n"
                 + "publickey=none\n"
@@ -55,6 +56,10 @@ namespace TftpNano.Device.Tests
             Assert.AreEqual(500, settings.TimeoutMs);
             Assert.AreEqual(3, settings.ServerTimeoutSeconds);
             Assert.AreEqual(3, settings.ToDownloadSettings().ServerTimeoutSeconds);
+            Assert.IsFalse(settings.ShortServerTimeout);
+            Assert.IsFalse(settings.ToDownloadSettings().ShortServerTimeout);
+            Assert.IsTrue(DeviceSettings.Parse("server=10.0.0.1\npublickey=none\n").ToDownloadSettings().ShortServerTimeout);
+            Assert.IsFalse(DeviceSettings.Parse("server=10.0.0.1\npublickey=none\nserver.utimeout=off\n").IsValid);
             Assert.AreEqual(6, settings.Retries);
             Assert.AreEqual(120, settings.TransferLimitSeconds);
             Assert.AreEqual(120, settings.ToDownloadSettings().TransferTimeLimitSeconds);

@@ -41,6 +41,10 @@ internal static class GetCommand
         }, 10, 60000);
         var retries = Ranged(new Option<int>("--retries") { Description = "Timeouts in a row before giving up (1-100).", DefaultValueFactory = _ => defaults.MaxRetries }, 1, 100);
         var noOptions = new Option<bool>("--no-options") { Description = "Send a plain RFC 1350 request: 512-byte blocks, one per ACK." };
+        var noUtimeout = new Option<bool>("--no-utimeout")
+        {
+            Description = "Do not ask the server for a millisecond retransmission timeout (tftpd-hpa's utimeout); ask only RFC 2349's timeout of 1 s.",
+        };
         var stats = new Option<bool>("--stats") { Description = "Print each transfer's counters on standard error when it succeeds." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing but errors: no progress, no summary." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print one line per datagram sent (>) and received (<) on standard error." };
@@ -51,7 +55,7 @@ internal static class GetCommand
 
         var command = new Command("get", "Download files from a TFTP server.")
         {
-            urls, output, blockSize, windowSize, timeout, retries, noOptions, stats, quiet, verbose, noProgress, maxTime, maxFileSize, json,
+            urls, output, blockSize, windowSize, timeout, retries, noOptions, noUtimeout, stats, quiet, verbose, noProgress, maxTime, maxFileSize, json,
         };
         command.SetAction(parse =>
         {
@@ -75,6 +79,7 @@ internal static class GetCommand
                 var settings = new TftpDownloadSettings
                 {
                     UseOptions = !parse.GetValue(noOptions),
+                    ShortServerTimeout = !parse.GetValue(noUtimeout),
                     BlockSize = parse.GetValue(blockSize),
                     WindowSize = parse.GetValue(windowSize),
                     InitialTimeoutMs = parse.GetValue(timeout),

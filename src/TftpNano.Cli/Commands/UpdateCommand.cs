@@ -23,17 +23,22 @@ internal static class UpdateCommand
             Description = "Unconfirmed starts after which a release is rolled back.",
             DefaultValueFactory = _ => UpdateSettings.DefaultMaxTrialBoots,
         };
+        var noUtimeout = new Option<bool>("--no-utimeout")
+        {
+            Description = "Do not ask the server for a millisecond retransmission timeout (tftpd-hpa's utimeout), as server.utimeout=no on a device.",
+        };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print each step on standard error." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the outcome on standard output instead of lines." };
         var command = new Command("update", "Run the device's updater once (one boot) against a local folder.")
         {
-            channel, root, key, confirm, downgrade, trialBoots, verbose, json,
+            channel, root, key, confirm, downgrade, trialBoots, noUtimeout, verbose, json,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             string? keyPath = parse.GetValue(key);
             UpdateSettings settings = UpdateRunner.Settings(TftpUrl.ParseChannel(parse.GetValue(channel)!),
                 keyPath is null ? null : SigningKey.ReadPublic(keyPath), parse.GetValue(downgrade), parse.GetValue(trialBoots));
+            settings.Download.ShortServerTimeout = !parse.GetValue(noUtimeout);
             Action<string>? log = parse.GetValue(verbose) ? message => Console.Error.WriteLine(message) : null;
             (UpdateResult result, bool confirmed) = UpdateRunner.Run(settings, new HostStorage(parse.GetValue(root)!), parse.GetValue(confirm), log);
             if (parse.GetValue(json))

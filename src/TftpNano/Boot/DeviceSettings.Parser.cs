@@ -216,6 +216,14 @@ namespace TftpNano.Boot
                     return ApplyNumber(key, value, MinTimeoutMs, 10000);
                 case "server.timeout":
                     return ApplyNumber(key, value, 1, 255);
+                case "server.utimeout":
+                    if (value != "yes" && value != "no")
+                    {
+                        return "server.utimeout must be yes or no, not '" + value + "'.";
+                    }
+
+                    ShortServerTimeout = value == "yes";
+                    return null;
                 case "retries":
                     return ApplyNumber(key, value, 1, 50);
                 case "transfer.limit":

@@ -92,6 +92,7 @@ namespace TftpNano.Boot
             WindowSize = MaxWindowSize;
             TimeoutMs = 1000;
             ServerTimeoutSeconds = 1;
+            ShortServerTimeout = true;
             Retries = 10;
             TransferLimitSeconds = 600;
             TrialBoots = UpdateSettings.DefaultMaxTrialBoots;
@@ -157,6 +158,12 @@ namespace TftpNano.Boot
         /// </summary>
         public int ServerTimeoutSeconds { get; private set; }
 
+        /// <summary>
+        /// Gets whether a lock-step server is asked for a timeout in milliseconds, from the round trips and
+        /// writes the boot measured (tftpd-hpa's utimeout; see <see cref="TftpDownloadSettings.ShortServerTimeout"/>).
+        /// </summary>
+        public bool ShortServerTimeout { get; private set; }
+
         /// <summary>Gets the timeouts in a row after which a transfer gives up.</summary>
         public int Retries { get; private set; }
 
@@ -202,6 +209,7 @@ namespace TftpNano.Boot
             download.WindowSize = WindowSize;
             download.InitialTimeoutMs = TimeoutMs;
             download.ServerTimeoutSeconds = ServerTimeoutSeconds;
+            download.ShortServerTimeout = ShortServerTimeout;
             download.MaxRetries = Retries;
             download.MinTimeoutMs = MinTimeoutMs;
             download.TransferTimeLimitSeconds = TransferLimitSeconds;

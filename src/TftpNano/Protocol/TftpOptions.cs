@@ -18,6 +18,12 @@ namespace TftpNano.Protocol
         /// <summary>The timeout option name.</summary>
         public const string TimeoutName = "timeout";
 
+        /// <summary>
+        /// The utimeout option name: tftpd-hpa's retransmission timeout in microseconds (in.tftpd(8)), not
+        /// an RFC's. Other servers ignore it, as RFC 2347 has them ignore any option they do not know.
+        /// </summary>
+        public const string TimeoutMicrosecondsName = "utimeout";
+
         /// <summary>The tsize option name.</summary>
         public const string TransferSizeName = "tsize";
 
@@ -32,6 +38,15 @@ namespace TftpNano.Protocol
 
         /// <summary>The largest timeout, in seconds, RFC 2349 allows.</summary>
         public const int MaxTimeoutSeconds = 255;
+
+        /// <summary>
+        /// The shortest utimeout tftpd-hpa accepts, in microseconds; it refuses a shorter one with ERROR 8
+        /// and the whole request with it.
+        /// </summary>
+        public const int MinTimeoutMicroseconds = 10000;
+
+        /// <summary>The longest utimeout tftpd-hpa accepts, in microseconds: 255 seconds, as RFC 2349's timeout.</summary>
+        public const int MaxTimeoutMicroseconds = 255000000;
 
         /// <summary>
         /// Creates an empty option set: no option present.
@@ -51,23 +66,28 @@ namespace TftpNano.Protocol
         public int TimeoutSeconds { get; set; }
 
         /// <summary>
+        /// Gets or sets the retransmission timeout in microseconds (utimeout); 0 when absent.
+        /// </summary>
+        public int TimeoutMicroseconds { get; set; }
+
+        /// <summary>
         /// Gets or sets the transfer size in bytes; -1 when absent. A read request sends 0 to ask the
         /// server for the size.
         /// </summary>
         public long TransferSize { get; set; }
 
         /// <summary>
-        /// Gets or sets the name of the first option that is not one of the four above, or null.
+        /// Gets or sets the name of the first option that is not one of the five above, or null.
         /// A server ignores such options; a client must refuse an OACK that carries one.
         /// </summary>
         public string UnrecognizedOption { get; set; }
 
         /// <summary>
-        /// Gets whether any of the four known options is present.
+        /// Gets whether none of the five known options is present.
         /// </summary>
         public bool IsEmpty
         {
-            get { return BlockSize == 0 && WindowSize == 0 && TimeoutSeconds == 0 && TransferSize < 0; }
+            get { return BlockSize == 0 && WindowSize == 0 && TimeoutSeconds == 0 && TimeoutMicroseconds == 0 && TransferSize < 0; }
         }
 
         /// <summary>
@@ -100,6 +120,12 @@ namespace TftpNano.Protocol
             {
                 return "The server granted timeout " + granted.TimeoutSeconds.ToString() + ", not the "
                     + requested.TimeoutSeconds.ToString() + " requested.";
+            }
+
+            if (granted.TimeoutMicroseconds > 0 && granted.TimeoutMicroseconds != requested.TimeoutMicroseconds)
+            {
+                return "The server granted utimeout " + granted.TimeoutMicroseconds.ToString() + ", not the "
+                    + requested.TimeoutMicroseconds.ToString() + " requested.";
             }
 
             if (granted.TransferSize >= 0 && requested.TransferSize < 0)

@@ -289,6 +289,12 @@ namespace TftpNano.Protocol
                 options.TimeoutSeconds = (int)ReadValue(packet, nameEnd + 1, valueEnd, TftpOptions.TimeoutName,
                     1, TftpOptions.MaxTimeoutSeconds, ignoreInvalidValues, 0);
             }
+            else if (EqualsIgnoreCase(packet, nameStart, nameEnd, TftpOptions.TimeoutMicrosecondsName))
+            {
+                RequireFirst(options.TimeoutMicroseconds == 0, TftpOptions.TimeoutMicrosecondsName);
+                options.TimeoutMicroseconds = (int)ReadValue(packet, nameEnd + 1, valueEnd, TftpOptions.TimeoutMicrosecondsName,
+                    TftpOptions.MinTimeoutMicroseconds, TftpOptions.MaxTimeoutMicroseconds, ignoreInvalidValues, 0);
+            }
             else if (EqualsIgnoreCase(packet, nameStart, nameEnd, TftpOptions.TransferSizeName))
             {
                 RequireFirst(options.TransferSize < 0, TftpOptions.TransferSizeName);
@@ -341,6 +347,12 @@ namespace TftpNano.Protocol
             if (options.TimeoutSeconds > 0)
             {
                 position = WriteOption(buffer, position, TftpOptions.TimeoutName, options.TimeoutSeconds);
+            }
+
+            // After timeout: tftpd-hpa applies options in the request's order, so utimeout is the one in effect.
+            if (options.TimeoutMicroseconds > 0)
+            {
+                position = WriteOption(buffer, position, TftpOptions.TimeoutMicrosecondsName, options.TimeoutMicroseconds);
             }
 
             if (options.WindowSize > 0)

@@ -42,6 +42,7 @@ namespace TftpNano.Transfer
         private long _transferSize = -1;
         private long _bytesWritten;
 
+        private int _slowestWriteMs;
         private long _deadline;
         private int _consecutiveTimeouts;
         private int _restartsWithoutProgress;
@@ -73,6 +74,7 @@ namespace TftpNano.Transfer
             _requestedOptions.WindowSize = settings.WindowSize;
             _requestedOptions.TimeoutSeconds = settings.ServerTimeoutSeconds;
             _requestedOptions.TransferSize = settings.RequestTransferSize ? 0 : -1;
+            _requestedOptions.TimeoutMicroseconds = owner.ServerTimer.RequestMicroseconds(settings);
         }
 
         /// <summary>Gets where the transfer stands.</summary>
@@ -105,6 +107,7 @@ namespace TftpNano.Transfer
             get
             {
                 _statistics.BlocksWritten = _window == null ? 0 : _window.BlocksWritten;
+                _statistics.SlowestWriteMs = _slowestWriteMs;
                 return _statistics;
             }
         }
@@ -161,6 +164,7 @@ namespace TftpNano.Transfer
             finally
             {
                 ClosePort();
+                _owner.ServerTimer.Learn(_timer, _slowestWriteMs);
                 _phase = TransferPhase.Ended;
             }
         }
@@ -320,6 +324,7 @@ namespace TftpNano.Transfer
                 throw Abort(TftpFailure.OptionsRefused, TftpErrorCode.OptionNegotiationFailed, refusal, null);
             }
 
+            _statistics.ServerTimeoutMs = granted.TimeoutMicroseconds / 1000;
             Answered(granted.BlockSize > 0 ? granted.BlockSize : TftpPacket.DefaultBlockSize,
                 granted.WindowSize > 0 ? granted.WindowSize : 1, granted.TransferSize);
             AcknowledgeInOrder(true);
@@ -344,6 +349,16 @@ namespace TftpNano.Transfer
                 || code == TftpErrorCode.NotDefined || code == TftpErrorCode.IllegalOperation;
             if (_phase == TransferPhase.Requesting && _optionsRequested && optionsRejected)
             {
+                if (_requestedOptions.TimeoutMicroseconds > 0)
+                {
+                    // utimeout is no RFC's: a server may refuse the request for it (tftpd-hpa does for a
+                    // value outside its range), so the options are asked again without it, at once.
+                    _owner.ServerTimer.Refused();
+                    _requestedOptions.TimeoutMicroseconds = 0;
+                    StartRequest(true);
+                    return;
+                }
+
                 _statistics.FellBackToPlainRequest = true;
                 StartRequest(false);
                 return;
@@ -479,8 +494,11 @@ namespace TftpNano.Transfer
             }
         }
 
+        // Timed: a lock-step server waits for the write too, so the slowest one bounds the timeout the
+        // next transfer asks it for.
         private void Write(int payload)
         {
+            long started = Now;
             try
             {
                 _destination.Write(_receiveBuffer, TftpPacket.DataHeaderLength, payload);
@@ -488,6 +506,12 @@ namespace TftpNano.Transfer
             catch (Exception e)
             {
                 throw StorageFailed(e);
+            }
+
+            long took = Now - started;
+            if (took > _slowestWriteMs)
+            {
+                _slowestWriteMs = (int)took;
             }
         }
 

@@ -63,6 +63,15 @@ namespace TftpNano.Transfer
         }
 
         /// <summary>
+        /// Gets the timeout the measured round trips call for (RFC 6298's RTO: smoothed round trip plus four
+        /// times its variation, clamped), without back-off, in milliseconds.
+        /// </summary>
+        public int EstimatedTimeoutMs
+        {
+            get { return _estimatedTimeoutMs; }
+        }
+
+        /// <summary>
         /// Gets the smoothed round-trip time in milliseconds, or -1 before the first sample.
         /// </summary>
         public int SmoothedRttMs

@@ -14,6 +14,9 @@ namespace TftpNano.Transfer
     /// One object serves one transfer at a time, on a socket it opens for that transfer and closes at its
     /// end (a new transfer ID, RFC 1350 section 4). Each <see cref="Run"/> builds the transfer's state
     /// afresh (<c>DownloadRun</c>): options, window and timer never carry over from one run to the next.
+    /// Only what the runs measured of the link carries over, to ask a lock-step server for a timeout
+    /// that fits it (<see cref="TftpDownloadSettings.ShortServerTimeout"/>): several files from one server
+    /// are best fetched with one download.
     /// A transfer allocates one receive buffer and one small send buffer and nothing per block: each
     /// in-order DATA block is written to the destination straight from the receive buffer.
     /// </para>
@@ -35,6 +38,10 @@ namespace TftpNano.Transfer
         private readonly IDatagramTransportFactory _transports;
         private readonly TftpDownloadSettings _settings;
         private readonly ReplyBudget _strangerReplies;
+
+        // What this download's transfers measured of the link and the destination, for the utimeout of
+        // the next: the one thing that carries over from one run to the next, on purpose.
+        private readonly ServerTimerEstimate _serverTimer = new ServerTimerEstimate();
 
         // The transfer in progress, or the last one, whose outcome the properties report.
         private DownloadRun _run;
@@ -109,6 +116,14 @@ namespace TftpNano.Transfer
         }
 
         /// <summary>
+        /// Gets the estimate of the server's retransmission timeout that the runs share.
+        /// </summary>
+        internal ServerTimerEstimate ServerTimer
+        {
+            get { return _serverTimer; }
+        }
+
+        /// <summary>
         /// Gets whether <see cref="Cancel"/> was called.
         /// </summary>
         internal bool IsCancelRequested
@@ -164,6 +179,8 @@ namespace TftpNano.Transfer
                 throw new ArgumentNullException("destination");
             }
 
+            // The last run's buffers go before the next run's are allocated: a device has no room for both.
+            _run = null;
             DownloadRun run = new DownloadRun(this, Progress, _transports, _settings, _strangerReplies, serverEndPoint, fileName, destination);
             _run = run;
             return run.Execute();

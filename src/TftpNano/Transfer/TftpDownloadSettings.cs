@@ -66,6 +66,18 @@ namespace TftpNano.Transfer
             set { _serverTimeoutSeconds = Check(value, 1, TftpOptions.MaxTimeoutSeconds, "ServerTimeoutSeconds"); }
         }
 
+        /// <summary>
+        /// Gets or sets whether to ask a lock-step server for a retransmission timeout in milliseconds
+        /// (tftpd-hpa's utimeout option), derived from what the download's earlier transfers measured.
+        /// Default true. A server that refuses the option is asked again at once without it.
+        /// </summary>
+        /// <remarks>
+        /// tftpd-hpa resends a lost block only on its own timer, a second by default: on a link that loses
+        /// one datagram in a hundred, that timer and not the link sets the pace. Servers that do not know
+        /// the option ignore it (RFC 2347).
+        /// </remarks>
+        public bool ShortServerTimeout { get; set; } = true;
+
         /// <summary>Gets or sets whether to ask for the file size (tsize). Default true.</summary>
         public bool RequestTransferSize { get; set; } = true;
 

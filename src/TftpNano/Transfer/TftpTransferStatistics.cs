@@ -35,6 +35,15 @@ namespace TftpNano.Transfer
         /// <summary>Gets the final ACKs sent again while lingering after the last block.</summary>
         public long FinalAcknowledgementsResent { get; internal set; }
 
+        /// <summary>
+        /// Gets the retransmission timeout the server granted with utimeout, in milliseconds, or 0 when it
+        /// keeps its own.
+        /// </summary>
+        public int ServerTimeoutMs { get; internal set; }
+
+        /// <summary>Gets the longest one write to the destination took, in milliseconds.</summary>
+        public int SlowestWriteMs { get; internal set; }
+
         /// <summary>Gets the smoothed round-trip time at the end, in milliseconds, or -1 when none was measured.</summary>
         public int SmoothedRttMs { get; internal set; }
     }

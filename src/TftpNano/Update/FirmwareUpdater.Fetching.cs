@@ -63,7 +63,7 @@ namespace TftpNano.Update
         {
             try
             {
-                new TftpDownload(_transports, _settings.Download).Run(_settings.Server, RemotePath(name), capture);
+                _download.Run(_settings.Server, RemotePath(name), capture);
             }
             catch (TftpException e)
             {
@@ -78,7 +78,7 @@ namespace TftpNano.Update
         {
             Say("Fetching " + RemotePath(file.Name) + " (" + file.Size.ToString() + " bytes).");
             Stream destination = CreateFile(staging, file);
-            TftpDownload download = new TftpDownload(_transports, _settings.Download);
+            TftpDownload download = _download;
             try
             {
                 _verifier.Begin(destination, file.Size, file.Kind);
@@ -116,7 +116,8 @@ namespace TftpNano.Update
             TftpTransferStatistics statistics = download.Statistics;
             Say("Received '" + file.Name + "': " + statistics.BlocksWritten.ToString() + " blocks of " + download.BlockSize.ToString()
                 + ", window " + download.WindowSize.ToString() + ", " + statistics.DuplicateBlocks.ToString() + " duplicates, "
-                + statistics.Timeouts.ToString() + " timeouts.");
+                + statistics.Timeouts.ToString() + " timeouts"
+                + (statistics.ServerTimeoutMs > 0 ? ", server timeout " + statistics.ServerTimeoutMs.ToString() + " ms." : "."));
             CheckReceived(file, _verifier.Length);
         }
 

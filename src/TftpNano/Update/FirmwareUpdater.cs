@@ -35,8 +35,11 @@ namespace TftpNano.Update
         public const int MaxSignatureLength = RsaPublicKey.MaximumBits / 8;
 
         private readonly ReleaseStore _store;
-        private readonly IDatagramTransportFactory _transports;
         private readonly UpdateSettings _settings;
+
+        // One download for every fetch, so that each request asks a lock-step server for a timeout from
+        // what the fetches before it measured (TftpDownloadSettings.ShortServerTimeout).
+        private readonly TftpDownload _download;
         private readonly VerifyingWriteStream _verifier;
         private readonly byte[] _digest;
 
@@ -69,8 +72,8 @@ namespace TftpNano.Update
             }
 
             _store = store;
-            _transports = transports;
             _settings = settings;
+            _download = transports == null ? null : new TftpDownload(transports, settings.Download);
             _verifier = new VerifyingWriteStream();
             _digest = new byte[Sha256.HashLength];
         }
@@ -181,7 +184,7 @@ namespace TftpNano.Update
                     SettleTrial(result);
                 }
 
-                if (checkServer && _settings.Server != null && _transports != null)
+                if (checkServer && _settings.Server != null && _download != null)
                 {
                     Update(result);
                 }

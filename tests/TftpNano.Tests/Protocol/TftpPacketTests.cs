@@ -65,6 +65,26 @@ public class TftpPacketTests
     }
 
     [Fact]
+    public void UtimeoutGoesAfterTimeoutSoThatTftpdHpaKeepsItAndRoundTrips()
+    {
+        var options = new TftpOptions { BlockSize = 1468, TimeoutSeconds = 1, TimeoutMicroseconds = 50000 };
+        byte[] buffer = new byte[128];
+        int length = TftpPacket.WriteRequest(buffer, TftpOpcode.ReadRequest, "a", options);
+        Assert.Equal(Bytes(1, "a", "octet", "blksize", "1468", "timeout", "1", "utimeout", "50000"), buffer[..length]);
+        Assert.Equal(50000, TftpPacket.ReadRequest(buffer, length).Options.TimeoutMicroseconds);
+
+        // tftpd-hpa's OACK echoes the value; another value is not what was asked for.
+        byte[] granted = Bytes(6, "blksize", "1468", "timeout", "1", "utimeout", "50000");
+        TftpOptions read = TftpPacket.ReadOptionAcknowledgement(granted, granted.Length);
+        Assert.Equal(50000, read.TimeoutMicroseconds);
+        Assert.Null(read.UnrecognizedOption);
+        Assert.Null(TftpOptions.FindExcess(read, options));
+        read.TimeoutMicroseconds = 20000;
+        Assert.Contains("utimeout 20000", TftpOptions.FindExcess(read, options));
+        Assert.False(new TftpOptions { TimeoutMicroseconds = 10000 }.IsEmpty);
+    }
+
+    [Fact]
     public void OptionNamesAndModeAreCaseInsensitive()
     {
         byte[] packet = Bytes(1, "a", "OCTET", "BlkSize", "1024", "mystery", "1");
@@ -201,6 +221,7 @@ public class TftpPacketTests
         { "non-ASCII value", Bytes(6, "blksize", new byte[] { 0x35, 0xB2, 0 }) },
         { "blksize with a sign", Bytes(6, "blksize", "+512") },
         { "windowsize too large", Bytes(6, "windowsize", "65536") },
+        { "utimeout below tftpd-hpa's 10 ms", Bytes(6, "utimeout", "5000") },
     };
 
     [Theory]
