@@ -43,7 +43,7 @@ public sealed class LinkCounters
 /// <remarks>
 /// <para>
 /// Clients send their requests to <see cref="LocalEndPoint"/>. For each client the relay talks to the
-/// server from a socket of its own, and for each transfer ID the server answers from it gives the
+/// server from a socket of its own (on the client's own address when that is a loopback one), and for each transfer ID the server answers from it gives the
 /// client a fresh port that stands in for the server's, so clients see the TFTP transfer-ID switch
 /// exactly as they would without the relay.
 /// </para>
@@ -166,13 +166,19 @@ public sealed class LinkEmulator : IDisposable
     {
         Session session = _sessions.GetOrAdd(client, c =>
         {
-            var created = new Session(c, OpenSocket(new IPEndPoint(_server.Address, 0)));
+            var created = new Session(c, OpenSocket(new IPEndPoint(UpstreamAddress(c.Address), 0)));
             StartReceiving(created.Upstream, (from, d, l) => OnFromServer(created, from, d, l));
             return created;
         });
         session.Touch();
         Enqueue(_toServer, session.Upstream, _server, data, length);
     }
+
+    // A client on a loopback address of its own (127.0.0.0/8) reaches the server from that address, as
+    // it would without the relay, so that a server's limits per client see each client apart; any
+    // other client is relayed from the server's side of the relay.
+    private IPAddress UpstreamAddress(IPAddress client) =>
+        IPAddress.IsLoopback(client) && client.AddressFamily == _server.Address.AddressFamily ? client : _server.Address;
 
     // A datagram from the server: relay it to the client from the port standing in for the sender.
     private void OnFromServer(Session session, IPEndPoint server, byte[] data, int length)

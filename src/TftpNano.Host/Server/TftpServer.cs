@@ -12,8 +12,11 @@ namespace TftpNano.Host.Server;
 /// transfer, confined to one folder.
 /// </summary>
 /// <remarks>
-/// Fit to face a LAN: transfers are capped in total and per client address (over the cap a request gets
-/// ERROR 0 "Server busy." and nothing is allocated for it); a request from the port of a running
+/// Fit to face a LAN: transfers are capped in total and per client address. A request over the total
+/// cap waits, first come first served, without a reply, until a transfer ends (the client's own
+/// retransmissions of it are absorbed meanwhile), so that a fleet that boots at once is served in turn
+/// instead of turned away; over the cap of its address, or when the waiting line is full, a request
+/// gets ERROR 0 "Server busy." and nothing is allocated for it. A request from the port of a running
 /// transfer is that transfer's own request again when it is the same datagram, and is left to the
 /// transfer to answer, and otherwise means the client started over, which ends that transfer; ERROR
 /// replies to requests that are refused and to strangers are rate-limited; and whatever fails inside a
@@ -29,6 +32,11 @@ public sealed class TftpServer : IDisposable
     private readonly ServedFiles _files;
     private readonly HostUdpTransport _listener;
     private readonly ConcurrentDictionary<EndPoint, ServerTransfer> _active = new();
+
+    // Admission: the running transfers are counted and the waiting line changed under this lock, by the
+    // listener when a request comes and by a transfer's thread when it ends.
+    private readonly object _admission = new();
+    private readonly List<WaitingRequest> _waiting = [];
     private readonly ConcurrentQueue<TransferRecord> _finished = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
@@ -101,7 +109,13 @@ public sealed class TftpServer : IDisposable
             _thread.Join();
         }
 
-        // The listener has stopped, so no transfer starts after this.
+        // The listener has stopped, and a transfer that ends now starts no waiting one: no transfer
+        // starts after this.
+        lock (_admission)
+        {
+            _waiting.Clear();
+        }
+
         foreach (ServerTransfer transfer in _active.Values)
         {
             transfer.Cancel();
@@ -116,6 +130,7 @@ public sealed class TftpServer : IDisposable
         // Only this transfer's entry: a newer one from the same client may have taken its place.
         _active.TryRemove(KeyValuePair.Create((EndPoint)transfer.Client, transfer));
         _finished.Enqueue(transfer.Record);
+        AdmitWaiting();
         TransferFinished?.Invoke(transfer.Record);
     }
 
@@ -178,6 +193,14 @@ public sealed class TftpServer : IDisposable
 
     private void Accept(IPEndPoint client, TftpRequest request, ReadOnlySpan<byte> datagram, byte[] reply)
     {
+        lock (_admission)
+        {
+            Admit(client, request, datagram, reply);
+        }
+    }
+
+    private void Admit(IPEndPoint client, TftpRequest request, ReadOnlySpan<byte> datagram, byte[] reply)
+    {
         if (_active.TryGetValue(client, out ServerTransfer? previous))
         {
             // The same request again from the port of a running transfer: the client sent it again
@@ -199,12 +222,76 @@ public sealed class TftpServer : IDisposable
 
         int fromClient = _active.Values.Count(t => t != previous && t.Client.Address.Equals(client.Address));
         int running = _active.Count - (previous is null ? 0 : 1);
-        if (running >= Settings.MaxTransfers || fromClient >= Settings.MaxTransfersPerClient)
+        if (fromClient >= Settings.MaxTransfersPerClient)
         {
             SendError(reply, client, TftpErrorCode.NotDefined, "Server busy.");
             return;
         }
 
+        if (running >= Settings.MaxTransfers)
+        {
+            Wait(client, request, datagram, reply);
+            return;
+        }
+
+        StartTransfer(client, request, datagram, reply);
+    }
+
+    // A request over the total cap takes its place in line; the same client asking again (its
+    // retransmission, or a new request from the same port) keeps the place.
+    private void Wait(IPEndPoint client, TftpRequest request, ReadOnlySpan<byte> datagram, byte[] reply)
+    {
+        long now = Environment.TickCount64;
+        _waiting.RemoveAll(w => now - w.Since > (long)Settings.MaxRequestWait.TotalMilliseconds);
+        int place = _waiting.FindIndex(w => w.Client.Equals(client));
+        if (place >= 0)
+        {
+            _waiting[place] = _waiting[place] with { Request = request, Datagram = datagram.ToArray() };
+            return;
+        }
+
+        if (_waiting.Count >= Settings.MaxWaitingRequests)
+        {
+            SendError(reply, client, TftpErrorCode.NotDefined, "Server busy.");
+            return;
+        }
+
+        _waiting.Add(new WaitingRequest(client, request, datagram.ToArray(), now));
+    }
+
+    // Starts the waiting requests that now fit, oldest first; one whose client has since reached its
+    // address's cap waits on.
+    private void AdmitWaiting()
+    {
+        byte[]? reply = null;
+        lock (_admission)
+        {
+            long now = Environment.TickCount64;
+            for (int i = 0; i < _waiting.Count && _active.Count < Settings.MaxTransfers && !_stop.IsCancellationRequested;)
+            {
+                WaitingRequest waiting = _waiting[i];
+                if (now - waiting.Since > (long)Settings.MaxRequestWait.TotalMilliseconds)
+                {
+                    _waiting.RemoveAt(i);
+                    continue;
+                }
+
+                if (_active.ContainsKey(waiting.Client)
+                    || _active.Values.Count(t => t.Client.Address.Equals(waiting.Client.Address)) >= Settings.MaxTransfersPerClient)
+                {
+                    i++;
+                    continue;
+                }
+
+                _waiting.RemoveAt(i);
+                reply ??= new byte[TftpPacket.DataHeaderLength + TftpPacket.DefaultBlockSize];
+                StartTransfer(waiting.Client, waiting.Request, waiting.Datagram, reply);
+            }
+        }
+    }
+
+    private void StartTransfer(IPEndPoint client, TftpRequest request, ReadOnlySpan<byte> datagram, byte[] reply)
+    {
         // The transfer's socket and thread are made here, so that when the process has no descriptor
         // or thread left (Linux reports both as errors, .NET a thread as OutOfMemoryException) the
         // client still hears why from the listener.
@@ -230,6 +317,9 @@ public sealed class TftpServer : IDisposable
             SendError(reply, client, TftpErrorCode.NotDefined, "Server busy.");
         }
     }
+
+    /// <summary>A request waiting for a transfer to end: its client, what it asked and since when.</summary>
+    private sealed record WaitingRequest(IPEndPoint Client, TftpRequest Request, byte[] Datagram, long Since);
 
     // On any free port, or on the first free one of the range, from a random place in it so that
     // ports are not reused in order; a range with no free port throws, and the client hears "busy".

@@ -37,8 +37,24 @@ public sealed class TftpServerSettings
     /// </summary>
     public TimeSpan MaxSilence { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Gets how many transfers may run at once. Default 64.</summary>
+    /// <summary>
+    /// Gets how many transfers may run at once, each with a thread, a socket and the open file: 64 by
+    /// default, which with the waiting line keeps a server within <c>ulimit -n 1024</c>.
+    /// </summary>
     public int MaxTransfers { get; init; } = 64;
+
+    /// <summary>
+    /// Gets how many requests over <see cref="MaxTransfers"/> wait for a transfer to end, first come first
+    /// served, without a reply meanwhile; a request beyond them gets ERROR 0 "Server busy.". Default 1024:
+    /// a building of devices that boot together after a power cut.
+    /// </summary>
+    public int MaxWaitingRequests { get; init; } = 1024;
+
+    /// <summary>
+    /// Gets how long a request waits at most; its client has given up long before (a device asks for
+    /// about 40 s). Default 60 s.
+    /// </summary>
+    public TimeSpan MaxRequestWait { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Gets how many transfers one client address may run at once. Default 8.</summary>
     public int MaxTransfersPerClient { get; init; } = 8;

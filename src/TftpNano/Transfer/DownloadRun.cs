@@ -349,10 +349,10 @@ namespace TftpNano.Transfer
                 || code == TftpErrorCode.NotDefined || code == TftpErrorCode.IllegalOperation;
             if (_phase == TransferPhase.Requesting && _optionsRequested && optionsRejected)
             {
-                if (_requestedOptions.TimeoutMicroseconds > 0)
+                if (_requestedOptions.TimeoutMicroseconds > 0 && code == TftpErrorCode.OptionNegotiationFailed)
                 {
-                    // utimeout is no RFC's: a server may refuse the request for it (tftpd-hpa does for a
-                    // value outside its range), so the options are asked again without it, at once.
+                    // utimeout is no RFC's: a server may refuse the request for it with ERROR 8 (tftpd-hpa
+                    // does for a value outside its range), so the options are asked again without it, at once.
                     _owner.ServerTimer.Refused();
                     _requestedOptions.TimeoutMicroseconds = 0;
                     StartRequest(true);

@@ -237,7 +237,7 @@ public class DownloadEngineTests
         AssertComplete(destination, 3000);
         Assert.True(download.Statistics.FellBackToPlainRequest);
         Assert.Equal(512, download.BlockSize);
-        // First without utimeout, the one option no RFC defines, then without any option.
+        // ERROR 8: first without utimeout, the one option no RFC defines, then without any option.
         Assert.True(server.Server.WaitForFinishedTransfers(3, TimeSpan.FromSeconds(10)));
         Assert.Equal(["options refused", "options refused", null], server.Server.FinishedTransfers.Select(r => r.Failure));
     }
