@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces docs/benchmarks.md: builds tftpnano natively (AOT, as a field tool would ship), installs
-# the peers if needed, and runs the benchmark. Takes about half an hour on two cores.
+# the peers if needed, and runs the benchmark. Takes about three quarters of an hour on two cores.
+# With --fleet, rewrites only the fleet table of docs/benchmarks.md (N clients at once against each
+# server; --quick: N = 50 only).
 # With --crypto, reproduces docs/verification-cost.md instead (SHA-256 and RSA; about a minute).
 # With --device [--compare REVISION], reproduces docs/device-costs.md: the device's work in IL
 # instructions in nanoCLR, with the kit at ../shared/nanoframework-sdk (a few minutes).

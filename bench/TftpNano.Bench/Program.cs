@@ -17,6 +17,7 @@ try
 {
     string report = options.Device ? DeviceCostsBenchmark.Run(root, options.Compare, options.CommandLine)
         : options.Crypto ? CryptoBenchmark.Run(options.CommandLine)
+        : options.Fleet ? FleetSection.Replace(options.OutputPath, new FleetBenchmark(options.TftpNano, root).Run(FleetSection.Sizes(options.Quick)))
         : new Benchmark(options, root).Run();
     Console.WriteLine(report);
     if (options.OutputPath is { } path)
@@ -33,7 +34,7 @@ finally
 
 /// <summary>The command line of the benchmark.</summary>
 internal sealed record BenchOptions(string TftpNano, int Runs, TimeSpan Cap, string? OutputPath, string CommandLine, bool Quick, bool Crypto,
-    bool Device, string? Compare)
+    bool Device, string? Compare, bool Fleet)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -44,6 +45,7 @@ internal sealed record BenchOptions(string TftpNano, int Runs, TimeSpan Cap, str
         bool quick = false;
         bool crypto = false;
         bool device = false;
+        bool fleet = false;
         string? compare = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -57,14 +59,35 @@ internal sealed record BenchOptions(string TftpNano, int Runs, TimeSpan Cap, str
                 case "--crypto": crypto = true; break;
                 case "--device": device = true; break;
                 case "--compare": compare = args[++i]; break;
-                default: throw new ArgumentException($"Unknown argument {args[i]}; use --tftpnano PATH --runs N --cap-seconds S --out FILE --quick, "
+                case "--fleet": fleet = true; break;
+                default: throw new ArgumentException($"Unknown argument {args[i]}; use --tftpnano PATH --runs N --cap-seconds S --out FILE --quick [--fleet], "
                     + "or --crypto [--out FILE], or --device [--compare REVISION] [--out FILE].");
             }
         }
 
         return new BenchOptions(tftpnano, runs, TimeSpan.FromSeconds(cap), output,
             Environment.GetEnvironmentVariable("TFTPNANO_BENCH_COMMAND") ?? "dotnet run -c Release --project bench/TftpNano.Bench -- " + string.Join(' ', args), quick, crypto,
-            device, compare);
+            device, compare, fleet);
+    }
+}
+
+/// <summary>The fleet table's place in docs/benchmarks.md, which <c>--fleet</c> alone rewrites.</summary>
+internal static class FleetSection
+{
+    public static int[] Sizes(bool quick) => quick ? [50] : [50, 200, 500];
+
+    // The report with its fleet section replaced (or added at its end), the rest as it was measured.
+    public static string Replace(string? path, string section)
+    {
+        string existing = path is not null && File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n";
+        int start = existing.IndexOf("\n## Fleet\n", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return existing.TrimEnd() + "\n\n" + section;
+        }
+
+        int next = existing.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        return existing[..(start + 1)] + section + (next < 0 ? "" : existing[next..].TrimStart('\n').Insert(0, "\n"));
     }
 }
 
@@ -128,7 +151,8 @@ internal sealed class Benchmark(BenchOptions options, string root)
             }
         }
 
-        return Report(cells, clock.Elapsed);
+        string fleet = new FleetBenchmark(options.TftpNano, root).Run(FleetSection.Sizes(options.Quick));
+        return Report(cells, clock.Elapsed) + Environment.NewLine + fleet;
     }
 
     private Cell Measure(string server, IPEndPoint endPoint, Link link, long size, Client client)

@@ -28,6 +28,9 @@ public sealed class PeerServer : IDisposable
 
     public IPEndPoint EndPoint { get; }
 
+    /// <summary>Gets the server's process (tftpd-hpa forks one more per transfer).</summary>
+    public int ProcessId => _process.Id;
+
     public static PeerServer Start(string kind, string root, string workspace)
     {
         string executable = Peers.Require(kind);
