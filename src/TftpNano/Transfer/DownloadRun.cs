@@ -24,13 +24,16 @@ namespace TftpNano.Transfer
         private readonly ReplyBudget _strangerReplies;
         private readonly IPEndPoint _server;
         private readonly string _fileName;
-        private readonly Stream _destination;
+        // The destination and both buffers are let go when the transfer ends (Release): a download kept
+        // for what its runs measured keeps its last run, and a device has no room to keep a captured
+        // manifest or a block's buffer through the rest of an update with it.
+        private Stream _destination;
         private readonly TftpTransferStatistics _statistics = new TftpTransferStatistics();
         private readonly RetransmissionTimer _timer;
         private readonly ProgressGuard _guard;
         private readonly TftpOptions _requestedOptions = new TftpOptions();
-        private readonly byte[] _receiveBuffer;
-        private readonly byte[] _sendBuffer;
+        private byte[] _receiveBuffer;
+        private byte[] _sendBuffer;
 
         private TransferPort _port;
         private TransferPhase _phase;
@@ -42,6 +45,9 @@ namespace TftpNano.Transfer
         private long _transferSize = -1;
         private long _bytesWritten;
 
+        // Whether writes are timed: in lock-step only (see Write); set once the window is settled, so
+        // that the per-block path reads a field, not the window's property.
+        private bool _lockStep;
         private int _slowestWriteMs;
         private long _deadline;
         private int _consecutiveTimeouts;
@@ -165,6 +171,9 @@ namespace TftpNano.Transfer
             {
                 ClosePort();
                 _owner.ServerTimer.Learn(_timer, _slowestWriteMs);
+                _destination = null;
+                _receiveBuffer = null;
+                _sendBuffer = null;
                 _phase = TransferPhase.Ended;
             }
         }
@@ -336,6 +345,7 @@ namespace TftpNano.Transfer
             _timer.Answered(true);
             _blockSize = blockSize;
             _window = new ReceiveWindow(windowSize);
+            _lockStep = windowSize == 1;
             _transferSize = transferSize;
             _phase = TransferPhase.Transferring;
         }
@@ -494,11 +504,13 @@ namespace TftpNano.Transfer
             }
         }
 
-        // Timed: a lock-step server waits for the write too, so the slowest one bounds the timeout the
-        // next transfer asks it for.
+        // Timed in lock-step: a lock-step server waits for each write too, so the slowest one bounds the
+        // timeout the next transfer asks it for (a windowed server takes no utimeout, and its blocks go
+        // untimed, which spares the clock's two calls per block).
         private void Write(int payload)
         {
-            long started = Now;
+            bool timed = _lockStep;
+            long started = timed ? Now : 0;
             try
             {
                 _destination.Write(_receiveBuffer, TftpPacket.DataHeaderLength, payload);
@@ -508,10 +520,13 @@ namespace TftpNano.Transfer
                 throw StorageFailed(e);
             }
 
-            long took = Now - started;
-            if (took > _slowestWriteMs)
+            if (timed)
             {
-                _slowestWriteMs = (int)took;
+                long took = Now - started;
+                if (took > _slowestWriteMs)
+                {
+                    _slowestWriteMs = (int)took;
+                }
             }
         }
 
