@@ -32,6 +32,9 @@ namespace TftpNano
         private readonly IPEndPoint _server;
         private readonly IDatagramTransportFactory _transports;
 
+        // What this client's downloads measured, for the utimeout each asks a lock-step server for.
+        private readonly ServerTimerEstimate _serverTimer = new ServerTimerEstimate();
+
         /// <summary>
         /// Creates a client of the server at <paramref name="server"/>, port 69.
         /// </summary>
@@ -101,7 +104,7 @@ namespace TftpNano
         public long Download(string fileName, Stream destination, TftpDownloadSettings settings, TftpProgressHandler progress,
             CancellationToken cancellation)
         {
-            TftpDownload download = new TftpDownload(_transports, settings);
+            TftpDownload download = new TftpDownload(_transports, settings, _serverTimer);
             if (progress != null)
             {
                 download.Progress += progress;

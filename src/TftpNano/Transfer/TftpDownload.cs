@@ -16,7 +16,7 @@ namespace TftpNano.Transfer
     /// afresh (<c>DownloadRun</c>): options, window and timer never carry over from one run to the next.
     /// Only what the runs measured of the link carries over, to ask a lock-step server for a timeout
     /// that fits it (<see cref="TftpDownloadSettings.ShortServerTimeout"/>): several files from one server
-    /// are best fetched with one download.
+    /// are best fetched with one download, or with one <see cref="TftpClient"/>.
     /// A transfer allocates one receive buffer and one small send buffer and nothing per block: each
     /// in-order DATA block is written to the destination straight from the receive buffer.
     /// </para>
@@ -39,9 +39,9 @@ namespace TftpNano.Transfer
         private readonly TftpDownloadSettings _settings;
         private readonly ReplyBudget _strangerReplies;
 
-        // What this download's transfers measured of the link and the destination, for the utimeout of
-        // the next: the one thing that carries over from one run to the next, on purpose.
-        private readonly ServerTimerEstimate _serverTimer = new ServerTimerEstimate();
+        // What this download's transfers (and those of the downloads sharing it) measured of the link and
+        // the destination, for the utimeout of the next: the one thing that carries over, on purpose.
+        private readonly ServerTimerEstimate _serverTimer;
 
         // The transfer in progress, or the last one, whose outcome the properties report.
         private DownloadRun _run;
@@ -56,6 +56,16 @@ namespace TftpNano.Transfer
         /// <param name="transports">Opens a socket on a new port for each transfer and each kind of request.</param>
         /// <param name="settings">What to ask for and how long to wait; null for the defaults.</param>
         public TftpDownload(IDatagramTransportFactory transports, TftpDownloadSettings settings)
+            : this(transports, settings, new ServerTimerEstimate())
+        {
+        }
+
+        /// <summary>
+        /// Creates a download that shares what it measures with other downloads from the same server: the
+        /// updater and <see cref="TftpClient"/> make one download per file, each short-lived, so that a
+        /// device does not keep one transfer's objects through the next.
+        /// </summary>
+        internal TftpDownload(IDatagramTransportFactory transports, TftpDownloadSettings settings, ServerTimerEstimate serverTimer)
         {
             if (transports == null)
             {
@@ -65,6 +75,7 @@ namespace TftpNano.Transfer
             _transports = transports;
             _settings = settings == null ? new TftpDownloadSettings() : settings;
             _strangerReplies = new ReplyBudget(StrangerRepliesPerSecond);
+            _serverTimer = serverTimer;
         }
 
         /// <summary>

@@ -63,7 +63,7 @@ namespace TftpNano.Update
         {
             try
             {
-                _download.Run(_settings.Server, RemotePath(name), capture);
+                NewDownload().Run(_settings.Server, RemotePath(name), capture);
             }
             catch (TftpException e)
             {
@@ -78,7 +78,7 @@ namespace TftpNano.Update
         {
             Say("Fetching " + RemotePath(file.Name) + " (" + file.Size.ToString() + " bytes).");
             Stream destination = CreateFile(staging, file);
-            TftpDownload download = _download;
+            TftpDownload download = NewDownload();
             try
             {
                 _verifier.Begin(destination, file.Size, file.Kind);
@@ -185,6 +185,13 @@ namespace TftpNano.Update
         {
             return new UpdateException(UpdateFailure.InsufficientSpace, "The release does not fit: " + full.Message
                 + " The active release is kept.", full);
+        }
+
+        // A download of its own for each fetch, short-lived so that none of its objects outlives the fetch,
+        // sharing what the fetches measured.
+        private TftpDownload NewDownload()
+        {
+            return new TftpDownload(_transports, _settings.Download, _serverTimer);
         }
 
         // The channel as the manifest names it: no '/' at either end, empty for the server's root.

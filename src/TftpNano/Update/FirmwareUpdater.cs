@@ -37,9 +37,11 @@ namespace TftpNano.Update
         private readonly ReleaseStore _store;
         private readonly UpdateSettings _settings;
 
-        // One download for every fetch, so that each request asks a lock-step server for a timeout from
-        // what the fetches before it measured (TftpDownloadSettings.ShortServerTimeout).
-        private readonly TftpDownload _download;
+        private readonly IDatagramTransportFactory _transports;
+
+        // Shared by every fetch, so that each request asks a lock-step server for a timeout from what the
+        // fetches before it measured (TftpDownloadSettings.ShortServerTimeout).
+        private readonly ServerTimerEstimate _serverTimer = new ServerTimerEstimate();
         private readonly VerifyingWriteStream _verifier;
         private readonly byte[] _digest;
 
@@ -73,7 +75,7 @@ namespace TftpNano.Update
 
             _store = store;
             _settings = settings;
-            _download = transports == null ? null : new TftpDownload(transports, settings.Download);
+            _transports = transports;
             _verifier = new VerifyingWriteStream();
             _digest = new byte[Sha256.HashLength];
         }
@@ -184,7 +186,7 @@ namespace TftpNano.Update
                     SettleTrial(result);
                 }
 
-                if (checkServer && _settings.Server != null && _download != null)
+                if (checkServer && _settings.Server != null && _transports != null)
                 {
                     Update(result);
                 }
