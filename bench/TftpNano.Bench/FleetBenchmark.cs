@@ -30,8 +30,8 @@ internal sealed class FleetBenchmark(string tftpnano, string root)
     private readonly string _served = Directory.CreateDirectory(Path.Combine(root, "fleet-served")).FullName;
 
     /// <summary>One cell of the table.</summary>
-    private sealed record FleetCell(string Server, string Link, int Clients, double Seconds, int Exact, int Failed, string? FirstFailure,
-        double CpuSeconds, double PeakRssMiB, int PeakDescriptors);
+    private sealed record FleetCell(string Server, string Link, int Clients, double Seconds, double MedianSeconds, int Exact, int Failed,
+        string? FirstFailure, double CpuSeconds, double PeakMemoryMiB, int PeakDescriptors);
 
     /// <summary>Runs every server, link and fleet size, and returns the report's section.</summary>
     public string Run(int[] sizes)
@@ -56,7 +56,7 @@ internal sealed class FleetBenchmark(string tftpnano, string root)
                     cells.Add(cell);
                     Console.Error.WriteLine($"[{clock.Elapsed:mm\\:ss}] fleet {server} | {linkName} | {clients}: {cell.Seconds:0.00} s, "
                         + $"{cell.Exact} exact, {cell.Failed} failed{(cell.FirstFailure is null ? "" : " (" + cell.FirstFailure + ")")}, "
-                        + $"{cell.CpuSeconds:0.00} CPU s, {cell.PeakRssMiB:0.0} MiB");
+                        + $"{cell.CpuSeconds:0.00} CPU s, {cell.PeakMemoryMiB:0.0} MiB");
                 }
             }
         }
@@ -114,8 +114,8 @@ internal sealed class FleetBenchmark(string tftpnano, string root)
         // Let forked transfers exit and be reaped, so that their CPU time reaches the parent's count.
         Thread.Sleep(1500);
         int failed = outcomes.Count(o => o is not null);
-        return new FleetCell(server, linkName, clients, finished.Max(), clients - failed, failed, outcomes.FirstOrDefault(o => o is not null),
-            sampler.CpuSeconds(), sampler.PeakRssKib / 1024.0, sampler.PeakDescriptors);
+        return new FleetCell(server, linkName, clients, finished.Max(), finished.Order().ElementAt(clients / 2), clients - failed, failed,
+            outcomes.FirstOrDefault(o => o is not null), sampler.CpuSeconds(), sampler.PeakPssKib / 1024.0, sampler.PeakDescriptors);
     }
 
     // 127.1.0.2, 127.1.0.3, ...: a loopback address per device, as a fleet has an address per board.
@@ -175,17 +175,19 @@ internal sealed class FleetBenchmark(string tftpnano, string root)
         text.AppendLine("benchmark's process, each copy checked by SHA-256. Lossy cells go through the link emulator, 1 % loss each way. tftpnano");
         text.AppendLine("serve is the AOT build with its default caps (64 transfers, 8 per address, 1024 waiting) under `ulimit -n 1024`; atftpd");
         text.AppendLine("runs with `--maxthread 200` and dnsmasq with `--tftp-max=200`, as in the tests. Time is until the last client is done;");
-        text.AppendLine("CPU is the server's user and system time, its forked transfers included; peak RSS is the largest sum over the");
-        text.AppendLine("server's processes, sampled every 50 ms; peak descriptors are those of its main process (tftpd-hpa's forks hold");
-        text.AppendLine($"their own). Took {took.TotalMinutes:0.0} min.");
+        text.AppendLine("the median client's time is given beside it, since one lost request costs its client the 1 s initial timeout.");
+        text.AppendLine("CPU is the server's user and system time with its forked transfers' (sampled while they live: tftpd-hpa does not");
+        text.AppendLine("wait for them); memory is the largest sum of the proportional set sizes (PSS: shared pages split between the");
+        text.AppendLine("processes that share them) over the server's processes, sampled every 50 ms; peak descriptors are those of its");
+        text.AppendLine($"main process (tftpd-hpa's forks hold their own). Took {took.TotalMinutes:0.0} min.");
         text.AppendLine();
-        text.AppendLine("| server | link | clients | time (s) | byte-exact | failed | server CPU (s) | peak RSS (MiB) | peak descriptors |");
-        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| server | link | clients | last done (s) | median client (s) | byte-exact | failed | server CPU (s) | peak memory (PSS, MiB) | peak descriptors |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (FleetCell cell in cells)
         {
             string failed = cell.Failed == 0 ? "0" : $"{cell.Failed}: {cell.FirstFailure?.Replace("|", "/")}";
             text.AppendLine(FormattableString.Invariant(
-                $"| {cell.Server} | {cell.Link} | {cell.Clients} | {cell.Seconds:0.00} | {cell.Exact} | {failed} | {cell.CpuSeconds:0.00} | {cell.PeakRssMiB:0.0} | {cell.PeakDescriptors} |"));
+                $"| {cell.Server} | {cell.Link} | {cell.Clients} | {cell.Seconds:0.00} | {cell.MedianSeconds:0.00} | {cell.Exact} | {failed} | {cell.CpuSeconds:0.00} | {cell.PeakMemoryMiB:0.0} | {cell.PeakDescriptors} |"));
         }
 
         foreach (IGrouping<(string Link, int Clients), FleetCell> group in cells.GroupBy(c => (c.Link, c.Clients)))
@@ -273,14 +275,16 @@ internal sealed class FleetBenchmark(string tftpnano, string root)
     }
 
     /// <summary>
-    /// Samples a process and its descendants every 50 ms: the largest sum of their resident memory, and
-    /// at the end the CPU time of the process with its reaped children's.
+    /// Samples a process and its descendants every 50 ms: the largest sum of their proportional memory,
+    /// the CPU time each descendant had when last seen, and at the end the CPU time of the process with
+    /// its children's.
     /// </summary>
     private sealed class TreeSampler : IDisposable
     {
         private readonly int _root;
         private readonly Timer _timer;
-        private long _peakRssKib;
+        private readonly Dictionary<int, long> _descendantTicks = [];
+        private long _peakPssKib;
         private int _peakDescriptors;
 
         public TreeSampler(int root)
@@ -289,7 +293,7 @@ internal sealed class FleetBenchmark(string tftpnano, string root)
             _timer = new Timer(_ => Sample(), null, 0, 50);
         }
 
-        public long PeakRssKib => Interlocked.Read(ref _peakRssKib);
+        public long PeakPssKib => Interlocked.Read(ref _peakPssKib);
 
         /// <summary>Gets the most descriptors the server's own process held at once.</summary>
         public int PeakDescriptors => Volatile.Read(ref _peakDescriptors);
@@ -297,17 +301,36 @@ internal sealed class FleetBenchmark(string tftpnano, string root)
         public double CpuSeconds()
         {
             Sample();
-            // utime, stime, cutime and cstime are fields 14 to 17 of /proc/PID/stat, in ticks of 1/100 s
-            // (USER_HZ); the name in field 2 may hold spaces, so fields are counted after its ')'.
-            string[] fields = Read($"/proc/{_root}/stat")?.Split(')').Last().Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
-            return fields.Length < 15 ? -1 : fields[11..15].Sum(f => long.Parse(f, CultureInfo.InvariantCulture)) / 100.0;
+            long[] own = Ticks(_root);
+            long descendants;
+            lock (_descendantTicks)
+            {
+                descendants = _descendantTicks.Values.Sum();
+            }
+
+            // Children that were waited for are in the process's own count (cutime, cstime); those of a
+            // server that ignores SIGCHLD only in what was sampled of them. Never both.
+            return own.Length < 4 ? -1 : (own[0] + own[1] + Math.Max(own[2] + own[3], descendants)) / 100.0;
         }
 
         public void Dispose() => _timer.Dispose();
 
         private void Sample()
         {
-            long total = Tree(_root).Sum(pid => Resident(pid));
+            int[] tree = Tree(_root).ToArray();
+            long total = tree.Sum(pid => Proportional(pid));
+            lock (_descendantTicks)
+            {
+                foreach (int pid in tree.Skip(1))
+                {
+                    long[] ticks = Ticks(pid);
+                    if (ticks.Length == 4)
+                    {
+                        _descendantTicks[pid] = Math.Max(_descendantTicks.GetValueOrDefault(pid), ticks[0] + ticks[1]);
+                    }
+                }
+            }
+
             int descriptors = SafeCount($"/proc/{_root}/fd");
             int most;
             while (descriptors > (most = Volatile.Read(ref _peakDescriptors)) && Interlocked.CompareExchange(ref _peakDescriptors, descriptors, most) != most)
@@ -315,7 +338,7 @@ internal sealed class FleetBenchmark(string tftpnano, string root)
             }
 
             long peak;
-            while (total > (peak = Interlocked.Read(ref _peakRssKib)) && Interlocked.CompareExchange(ref _peakRssKib, total, peak) != peak)
+            while (total > (peak = Interlocked.Read(ref _peakPssKib)) && Interlocked.CompareExchange(ref _peakPssKib, total, peak) != peak)
             {
             }
         }
@@ -336,9 +359,17 @@ internal sealed class FleetBenchmark(string tftpnano, string root)
             }
         }
 
-        private static long Resident(int pid)
+        // utime, stime, cutime and cstime: fields 14 to 17 of /proc/PID/stat, in ticks of 1/100 s (USER_HZ);
+        // the name in field 2 may hold spaces, so fields are counted after its ')'.
+        private static long[] Ticks(int pid)
         {
-            string? line = Read($"/proc/{pid}/status")?.Split('\n').FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            string[] fields = Read($"/proc/{pid}/stat")?.Split(')').Last().Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+            return fields.Length < 15 ? [] : fields[11..15].Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        }
+
+        private static long Proportional(int pid)
+        {
+            string? line = Read($"/proc/{pid}/smaps_rollup")?.Split('\n').FirstOrDefault(l => l.StartsWith("Pss:", StringComparison.Ordinal));
             return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
         }
 

@@ -185,7 +185,9 @@ public sealed class LinkEmulator : IDisposable
     {
         Socket standIn = session.StandIns.GetOrAdd(server, s =>
         {
-            Socket socket = OpenSocket(new IPEndPoint(session.Client.Address, 0));
+            // On the address the client sent its request to: a client takes the server's transfer ID only
+            // from the address it asked.
+            Socket socket = OpenSocket(new IPEndPoint(((IPEndPoint)_listener.LocalEndPoint!).Address, 0));
             StartReceiving(socket, (from, d, l) => OnFromClient(session, s, from, d, l));
             return socket;
         });

@@ -45,7 +45,7 @@ namespace TftpNano.Transfer
         private long _transferSize = -1;
         private long _bytesWritten;
 
-        // Whether writes are timed: in lock-step only (see Write); set once the window is settled, so
+        // Whether writes are timed: in lock-step only (see WriteTimed); set once the window is settled, so
         // that the per-block path reads a field, not the window's property.
         private bool _lockStep;
         private int _slowestWriteMs;
@@ -435,7 +435,15 @@ namespace TftpNano.Transfer
                     + (final ? "" : "at least ") + total.ToString() + ".", null);
             }
 
-            Write(payload);
+            if (_lockStep)
+            {
+                WriteTimed(payload);
+            }
+            else
+            {
+                Write(payload);
+            }
+
             _bytesWritten = total;
             bool windowComplete = _window.Written();
             if (final)
@@ -504,13 +512,8 @@ namespace TftpNano.Transfer
             }
         }
 
-        // Timed in lock-step: a lock-step server waits for each write too, so the slowest one bounds the
-        // timeout the next transfer asks it for (a windowed server takes no utimeout, and its blocks go
-        // untimed, which spares the clock's two calls per block).
         private void Write(int payload)
         {
-            bool timed = _lockStep;
-            long started = timed ? Now : 0;
             try
             {
                 _destination.Write(_receiveBuffer, TftpPacket.DataHeaderLength, payload);
@@ -519,14 +522,19 @@ namespace TftpNano.Transfer
             {
                 throw StorageFailed(e);
             }
+        }
 
-            if (timed)
+        // In lock-step a server waits for each write too, so the slowest one bounds the timeout the next
+        // transfer asks it for. A windowed server takes no utimeout, and its blocks go untimed, which
+        // spares the clock's two calls per block.
+        private void WriteTimed(int payload)
+        {
+            long started = Now;
+            Write(payload);
+            long took = Now - started;
+            if (took > _slowestWriteMs)
             {
-                long took = Now - started;
-                if (took > _slowestWriteMs)
-                {
-                    _slowestWriteMs = (int)took;
-                }
+                _slowestWriteMs = (int)took;
             }
         }
 

@@ -1,5 +1,3 @@
-using TftpNano.Protocol;
-
 namespace TftpNano.Transfer
 {
     /// <summary>
@@ -17,18 +15,19 @@ namespace TftpNano.Transfer
     /// <para>
     /// The server waits for an ACK as long as a round trip plus the receiver's work on the block (write
     /// and hash), so the timeout asked is twice the round-trip timeout the previous transfer measured
-    /// (RFC 6298's RTO) plus twice the slowest write seen so far. A timeout shorter than the receiver's
-    /// work would make the server resend blocks that were not lost; tftpd-hpa doubles its timeout on each
-    /// resend of a block, so even then one block costs at most a few duplicates, never a storm. It also
-    /// gives up after six sends, 63 timeouts of silence (tftpd.c: TRIES, TIMEOUT_LIMIT): the floor of
-    /// twice the client's own timeout floor keeps that above 1.2 s on the host and 3.7 s on a device.
+    /// (RFC 6298's RTO) plus twice the slowest write seen so far, and 80 ms at least. A timeout shorter
+    /// than the receiver's work would make the server resend blocks that were not lost; tftpd-hpa
+    /// doubles its timeout on each resend of a block, so even then one block costs at most a few
+    /// duplicates, never a storm. It also gives up after six sends, 63 timeouts of silence (tftpd.c:
+    /// TRIES, TIMEOUT_LIMIT): the floor keeps that above 5 s, for a link or a device that stalls (a Wi-Fi
+    /// roam, a card's slow write, a server with hundreds of transfers), where its default second allows
+    /// a minute.
     /// </para>
     /// </remarks>
     internal sealed class ServerTimerEstimate
     {
-        // Before any transfer measured the link: ten round trips of a slow LAN, and tftpd-hpa's give-up
-        // then comes after 3.15 s of silence.
-        private const int UnmeasuredMs = 50;
+        // 63 of them, tftpd-hpa's patience, make 5 s.
+        private const int FloorMs = 80;
 
         // The RFC 2349 default and smallest timeout: asking for more gains nothing.
         private const int CeilingMs = 1000;
@@ -40,7 +39,7 @@ namespace TftpNano.Transfer
         /// <summary>
         /// Gets the timeout to ask for, in microseconds, or 0 to ask for none.
         /// </summary>
-        /// <param name="settings">The download's settings: whether to ask at all, and the timer's floor.</param>
+        /// <param name="settings">The download's settings: whether to ask at all.</param>
         public int RequestMicroseconds(TftpDownloadSettings settings)
         {
             if (!settings.ShortServerTimeout || _refused)
@@ -48,21 +47,13 @@ namespace TftpNano.Transfer
                 return 0;
             }
 
-            int ms = _roundTripTimeoutMs < 0 ? UnmeasuredMs : 2 * (_roundTripTimeoutMs + _slowestWriteMs);
-            int floor = 2 * settings.MinTimeoutMs;
-            if (ms < floor)
+            int ms = _roundTripTimeoutMs < 0 ? FloorMs : 2 * (_roundTripTimeoutMs + _slowestWriteMs);
+            if (ms < FloorMs)
             {
-                ms = floor;
+                ms = FloorMs;
             }
 
-            if (ms >= CeilingMs)
-            {
-                return 0;
-            }
-
-            return ms * 1000 < TftpOptions.MinTimeoutMicroseconds
-                ? TftpOptions.MinTimeoutMicroseconds
-                : ms * 1000;
+            return ms >= CeilingMs ? 0 : ms * 1000;
         }
 
         /// <summary>
