@@ -222,13 +222,6 @@ internal sealed class FleetBenchmark(string tftpnano, string root)
         }
     }
 
-    /// <summary>Opens each client's sockets on its own loopback address.</summary>
-    private sealed class BoundTransports(IPAddress address) : IDatagramTransportFactory
-    {
-        public IDatagramTransport Open(AddressFamily addressFamily) =>
-            new HostUdpTransport(addressFamily, new IPEndPoint(address, 0), failWhenRefused: true);
-    }
-
     /// <summary>A destination that keeps only the SHA-256 of what it is given.</summary>
     private sealed class HashingStream : Stream
     {

@@ -24,9 +24,9 @@ namespace TftpNano.Transfer
         private readonly ReplyBudget _strangerReplies;
         private readonly IPEndPoint _server;
         private readonly string _fileName;
-        // The destination and both buffers are let go when the transfer ends (Release): a download kept
-        // for what its runs measured keeps its last run, and a device has no room to keep a captured
-        // manifest or a block's buffer through the rest of an update with it.
+        // The destination and both buffers are let go when the transfer ends: a download that is kept
+        // keeps its last run for its properties, and a device has no room to keep a captured manifest or
+        // a block's buffer with it.
         private Stream _destination;
         private readonly TftpTransferStatistics _statistics = new TftpTransferStatistics();
         private readonly RetransmissionTimer _timer;

@@ -260,10 +260,4 @@ public sealed class ServeCommandTests : IDisposable
         string line = File.ReadLines($"/proc/{process.Id}/status").Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
     }
-
-    /// <summary>Sockets bound to one local address: a second client on the same machine.</summary>
-    private sealed class BoundTransports(IPAddress local) : IDatagramTransportFactory
-    {
-        public IDatagramTransport Open(AddressFamily addressFamily) => new HostUdpTransport(addressFamily, new IPEndPoint(local, 0));
-    }
 }

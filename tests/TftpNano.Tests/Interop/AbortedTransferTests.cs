@@ -137,10 +137,4 @@ public sealed class AbortedTransferTests : IDisposable
             }
         }
     }
-
-    private sealed class BoundTransports(IPAddress address) : IDatagramTransportFactory
-    {
-        public IDatagramTransport Open(AddressFamily addressFamily) =>
-            new HostUdpTransport(addressFamily, new IPEndPoint(address, 0), failWhenRefused: true);
-    }
 }

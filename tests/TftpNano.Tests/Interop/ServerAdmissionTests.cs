@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using TftpNano.Host.Net;
+using TftpNano.Host.Relay;
 using TftpNano.Host.Server;
 using TftpNano.Protocol;
 using TftpNano.Tests.Support;
@@ -85,6 +86,32 @@ public sealed class ServerAdmissionTests : IDisposable
         Assert.False(second.Poll(TimeSpan.FromMilliseconds(300), SelectMode.SelectRead), "the second request got a second transfer");
     }
 
+    [Fact]
+    public void ThroughTheLinkEmulatorEachLoopbackClientReachesTheServerFromItsOwnAddress()
+    {
+        string folder = _workspace.Folder("served");
+        TestContent.WriteFile(folder, "image.bin", 50 * 1024);
+        using var server = new TftpServer(folder, new IPEndPoint(IPAddress.Loopback, 0));
+        server.Start();
+        LinkProfile link = LinkProfile.Parse("delay=0ms");
+        using var relay = new LinkEmulator(server.LocalEndPoint, link, link, seed: 1);
+        relay.Start();
+
+        // As on a network, where the server's limits per client see each device apart; the relay used to
+        // reach the server from its own address for every client, and to answer each from the client's.
+        string[] addresses = ["127.0.6.2", "127.0.6.3", "127.0.6.4"];
+        foreach (string address in addresses)
+        {
+            var destination = new VerifyingStream();
+            new TftpDownload(new BoundTransports(IPAddress.Parse(address)), new TftpDownloadSettings())
+                .Run(relay.LocalEndPoint, "image.bin", destination);
+            Assert.Equal((50 * 1024, -1L), (destination.Position, destination.FirstMismatch));
+        }
+
+        Assert.True(server.WaitForFinishedTransfers(3, TimeSpan.FromSeconds(10)));
+        Assert.Equal(addresses, server.FinishedTransfers.Select(r => r.Client.Address.ToString()));
+    }
+
     private static Socket Client(string address)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -113,11 +140,5 @@ public sealed class ServerAdmissionTests : IDisposable
     {
         TftpPacket.ReadAnyError(buffer, length, out string message);
         return message;
-    }
-
-    private sealed class BoundTransports(IPAddress address) : IDatagramTransportFactory
-    {
-        public IDatagramTransport Open(AddressFamily addressFamily) =>
-            new HostUdpTransport(addressFamily, new IPEndPoint(address, 0), failWhenRefused: true);
     }
 }
