@@ -193,9 +193,12 @@ internal sealed class FleetBenchmark(string tftpnano, string root)
         foreach (IGrouping<(string Link, int Clients), FleetCell> group in cells.GroupBy(c => (c.Link, c.Clients)))
         {
             FleetCell? fastest = group.Where(c => c.Failed == 0).MinBy(c => c.Seconds);
+            FleetCell? typical = group.Where(c => c.Failed == 0).MinBy(c => c.MedianSeconds);
             text.AppendLine();
             text.Append(FormattableString.Invariant($"- {group.Key.Link}, {group.Key.Clients} clients: "));
-            text.Append(fastest is null ? "no server served every client." : $"first to serve every client: {fastest.Server} ({fastest.Seconds:0.00} s).");
+            text.Append(fastest is null || typical is null ? "no server served every client."
+                : FormattableString.Invariant($"first to serve every client: {fastest.Server} ({fastest.Seconds:0.00} s); ")
+                    + FormattableString.Invariant($"lowest median client: {typical.Server} ({typical.MedianSeconds:0.00} s)."));
         }
 
         text.AppendLine();
