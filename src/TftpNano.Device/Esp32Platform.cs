@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Net.NetworkInformation;
 using System.Reflection;
 using System.Threading;
 using TftpNano.Boot;
@@ -23,6 +24,16 @@ namespace TftpNano.Device
         private readonly UdpSocketTransportFactory _transports = new UdpSocketTransportFactory();
         private SDCard _card;
         private IUpdateStorage _storage;
+
+        /// <inheritdoc/>
+        public byte[] HardwareAddress
+        {
+            get
+            {
+                NetworkInterface[] interfaces = NetworkInterface.GetAllNetworkInterfaces();
+                return interfaces.Length == 0 ? null : interfaces[0].PhysicalAddress;
+            }
+        }
 
         /// <inheritdoc/>
         public Stream OpenSettings()

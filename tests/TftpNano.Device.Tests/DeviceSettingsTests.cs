@@ -31,6 +31,7 @@ namespace TftpNano.Device.Tests
                 + "timeout=500\n"
                 + "server.timeout=3\n"
                 + "server.utimeout=no\n"
+                + "device.id=pump-station_7\n"
                 + "retries=6\n"
                 + "transfer.limit=120\n"
                 + "publickey=none\n"
@@ -57,6 +58,12 @@ namespace TftpNano.Device.Tests
             Assert.AreEqual(3, settings.ServerTimeoutSeconds);
             Assert.AreEqual(3, settings.ToDownloadSettings().ServerTimeoutSeconds);
             Assert.IsFalse(settings.ShortServerTimeout);
+            Assert.AreEqual("pump-station_7", settings.DeviceId);
+            Assert.AreEqual("pump-station_7", settings.ToUpdateSettings(new byte[] { 1, 2, 3, 4, 5, 6 }).DeviceId);
+            Assert.AreEqual("240ac4123456", DeviceSettings.Parse("server=10.0.0.1\npublickey=none\n")
+                .ToUpdateSettings(new byte[] { 0x24, 0x0a, 0xc4, 0x12, 0x34, 0x56 }).DeviceId);
+            Assert.IsNull(DeviceSettings.Parse("server=10.0.0.1\npublickey=none\n").ToUpdateSettings().DeviceId);
+            Assert.IsFalse(DeviceSettings.Parse("server=10.0.0.1\npublickey=none\ndevice.id=a/b\n").IsValid);
             Assert.IsFalse(settings.ToDownloadSettings().ShortServerTimeout);
             Assert.IsTrue(DeviceSettings.Parse("server=10.0.0.1\npublickey=none\n").ToDownloadSettings().ShortServerTimeout);
             Assert.IsFalse(DeviceSettings.Parse("server=10.0.0.1\npublickey=none\nserver.utimeout=off\n").IsValid);

@@ -30,6 +30,26 @@ namespace TftpNano.Device.Tests
         }
 
         [TestMethod]
+        public void ReadsAStagedRolloutAndBucketsAsTheHostToolDoes()
+        {
+            string text = "tftpnano-manifest 1\nversion 1.4.2\nentry A.B.C\nrollout 41\ndevices lab-2 canary.7\nfile a.pe 0 " + Digest + "\n";
+            ReleaseManifest manifest = Parse(text);
+            Assert.AreEqual(41, manifest.RolloutPercent);
+            Assert.AreEqual(2, manifest.Devices.Length);
+            Assert.AreEqual("canary.7", manifest.Devices[1]);
+            Assert.AreEqual(text, new string(System.Text.Encoding.UTF8.GetChars(manifest.ToBytes())));
+
+            // The vectors of the host's tests: `printf 'ID VERSION' | sha256sum`, 8 hex digits, modulo 100.
+            Assert.AreEqual(40, StagedRollout.Bucket("lab-1", manifest.Version));
+            Assert.AreEqual(62, StagedRollout.Bucket("dev-01", ReleaseVersion.TryParse("1.0.0")));
+            Assert.AreEqual(85, StagedRollout.Bucket("240ac4123456", ReleaseVersion.TryParse("2.1")));
+            Assert.IsTrue(StagedRollout.Includes(manifest, "lab-1"));
+            Assert.IsTrue(StagedRollout.Includes(manifest, "canary.7"));
+            Assert.IsFalse(StagedRollout.Includes(manifest, null));
+            Assert.IsNotNull(StagedRollout.CheckDeviceId("a/b"));
+        }
+
+        [TestMethod]
         public void ReadsAndWritesTheAssembliesAReleaseNeeds()
         {
             string text = "tftpnano-manifest 1\nversion 1.0\nentry A.B.C\nneeds mscorlib 1.17\nneeds System.Device.Gpio 1.1\nfile a.pe 0 " + Digest + "\n";

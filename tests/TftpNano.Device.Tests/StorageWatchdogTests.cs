@@ -139,6 +139,11 @@ namespace TftpNano.Device.Tests
                 get { return Interlocked.CompareExchange(ref _restarts, 0, 0); }
             }
 
+            public byte[] HardwareAddress
+            {
+                get { return new byte[] { 0x24, 0x0a, 0xc4, 0x12, 0x34, 0x56 }; }
+            }
+
             public IDatagramTransportFactory Transports
             {
                 get { return _transports; }

@@ -48,11 +48,18 @@ internal static class ManifestCommand
             DefaultValueFactory = _ => ReleasePublisher.HmacChainName,
         };
         digest.AcceptOnlyFromAmong(ReleasePublisher.HmacChainName, ReleasePublisher.Sha256Name);
+        var rollout = new Option<int>("--rollout")
+        {
+            Description = "Stage the release: the percentage of devices (0-100) that take it, by a bucket of their id and the version. "
+                + "Raise it later by publishing the same files again.",
+            DefaultValueFactory = _ => 100,
+        };
+        var devices = new Option<string?>("--devices") { Description = "ID,ID,...: devices that take the release whatever --rollout says (canaries)." };
         var unsigned = new Option<bool>("--unsigned") { Description = "Publish without a signature even where a signed release was: devices with a key will refuse it." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check and describe the release; change nothing." };
         var command = new Command("manifest", "Publish the files in DIR as a release: write DIR/manifest (and DIR/manifest.sig), replacing DIR at once.")
         {
-            folder, channel, version, entry, sign, order, digest, bootApp, from, unsigned, dryRun,
+            folder, channel, version, entry, sign, order, digest, bootApp, from, rollout, devices, unsigned, dryRun,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -68,7 +75,8 @@ internal static class ManifestCommand
             ReleaseManifest manifest = ReleasePublisher.Publish(dir, parse.GetValue(channel)!, parse.GetValue(version)!, parse.GetValue(entry)!,
                 parse.GetValue(order) ?? [], parse.GetValue(sign),
                 parse.GetValue(digest) == ReleasePublisher.Sha256Name ? DigestKind.Sha256 : DigestKind.HmacSha256Chain, carried, build,
-                allowUnsigned: parse.GetValue(unsigned), dryRun: dry, report: Console.WriteLine);
+                allowUnsigned: parse.GetValue(unsigned), dryRun: dry, report: Console.WriteLine, rollout: parse.GetValue(rollout),
+                devices: parse.GetValue(devices)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
             Console.WriteLine($"{(dry ? "would publish " : string.Empty)}release {manifest.Version}: {manifest.Files.Length} files, "
                 + $"{Units.Bytes(manifest.TotalSize())}, " + (parse.GetValue(sign) is null ? "unsigned" : "signed"));
             if (dry)

@@ -27,11 +27,15 @@ internal static class UpdateCommand
         {
             Description = "Do not ask the server for a millisecond retransmission timeout (tftpd-hpa's utimeout), as server.utimeout=no on a device.",
         };
+        var deviceId = new Option<string?>("--device-id")
+        {
+            Description = "The device's id, which a staged release buckets it by (device.id on a device); default: host- and 12 hex digits of the --root folder's full path.",
+        };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print each step on standard error." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the outcome on standard output instead of lines." };
         var command = new Command("update", "Run the device's updater once (one boot) against a local folder.")
         {
-            channel, root, key, confirm, downgrade, trialBoots, noUtimeout, verbose, json,
+            channel, root, key, confirm, downgrade, trialBoots, noUtimeout, deviceId, verbose, json,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -39,6 +43,7 @@ internal static class UpdateCommand
             UpdateSettings settings = UpdateRunner.Settings(TftpUrl.ParseChannel(parse.GetValue(channel)!),
                 keyPath is null ? null : SigningKey.ReadPublic(keyPath), parse.GetValue(downgrade), parse.GetValue(trialBoots));
             settings.Download.ShortServerTimeout = !parse.GetValue(noUtimeout);
+            settings.DeviceId = UpdateRunner.DeviceId(parse.GetValue(deviceId), parse.GetValue(root)!);
             Action<string>? log = parse.GetValue(verbose) ? message => Console.Error.WriteLine(message) : null;
             (UpdateResult result, bool confirmed) = UpdateRunner.Run(settings, new HostStorage(parse.GetValue(root)!), parse.GetValue(confirm), log);
             if (parse.GetValue(json))

@@ -53,12 +53,31 @@ internal static class UpdateRunner
             case UpdateOutcome.Skipped:
                 yield return $"skipped: {result.Message}";
                 break;
+            case UpdateOutcome.NotInRollout:
+                yield return $"not in rollout: {result.Message}";
+                break;
         }
 
         if (confirmed)
         {
             yield return $"confirmed {result.ActiveVersion}";
         }
+    }
+
+    /// <summary>
+    /// The device id of a host folder standing in for a device: the one given (checked as a device checks
+    /// <c>device.id</c>), else <c>host-</c> and the first 12 hex digits of the SHA-256 of the folder's full
+    /// path, the same at every run.
+    /// </summary>
+    public static string DeviceId(string? given, string root)
+    {
+        if (given is not null)
+        {
+            return StagedRollout.CheckDeviceId(given) is { } problem ? throw new ArgumentException($"--device-id: {problem}") : given;
+        }
+
+        byte[] path = System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar));
+        return "host-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(path))[..12];
     }
 
     /// <summary>Builds updater settings from a tftp:// channel address.</summary>

@@ -37,10 +37,16 @@ public static partial class ReleasePublisher
     /// <param name="allowUnsigned">False to refuse replacing a signed release with an unsigned one.</param>
     /// <param name="dryRun">True to check and describe the release without changing the channel folder.</param>
     /// <param name="report">Receives what was copied and deleted, or null.</param>
+    /// <param name="rollout">
+    /// The percentage of devices that take the release (<see cref="StagedRollout"/>), 0 to 100; 100, the
+    /// default, stages nothing.
+    /// </param>
+    /// <param name="devices">Ids of devices that take it whatever the percentage (canaries), or null.</param>
     /// <returns>The manifest written (or, on a dry run, that would be).</returns>
     public static ReleaseManifest Publish(string folder, string channel, string version, string entryPoint, IReadOnlyList<string> order,
         string? privateKeyPath, DigestKind digest = DigestKind.HmacSha256Chain, IReadOnlyList<PeAssembly>? bootApp = null,
-        string? build = null, bool allowUnsigned = true, bool dryRun = false, Action<string>? report = null)
+        string? build = null, bool allowUnsigned = true, bool dryRun = false, Action<string>? report = null, int rollout = 100,
+        IReadOnlyList<string>? devices = null)
     {
         if (!Directory.Exists(folder))
         {
@@ -75,7 +81,7 @@ public static partial class ReleasePublisher
                 report?.Invoke($"copied {string.Join(", ", copied)}" + (deleted.Count > 0 ? $"; deleted {string.Join(", ", deleted)}" : string.Empty));
             }
 
-            ReleaseManifest manifest = WriteManifest(staging, channel, version, entryPoint, order, privateKeyPath, digest, bootApp);
+            ReleaseManifest manifest = WriteManifest(staging, channel, version, entryPoint, order, privateKeyPath, digest, bootApp, rollout, devices ?? []);
             if (!dryRun)
             {
                 Swap(staging, full);
@@ -174,7 +180,7 @@ public static partial class ReleasePublisher
 
     // Describes the files of a folder and writes its manifest and signature there.
     private static ReleaseManifest WriteManifest(string folder, string channel, string version, string entryPoint, IReadOnlyList<string> order,
-        string? privateKeyPath, DigestKind digest, IReadOnlyList<PeAssembly>? bootApp)
+        string? privateKeyPath, DigestKind digest, IReadOnlyList<PeAssembly>? bootApp, int rollout, IReadOnlyList<string> devices)
     {
         RequiredAssembly[] needs = [];
         if (bootApp is not null)
@@ -213,7 +219,7 @@ public static partial class ReleasePublisher
         ReleaseManifest manifest;
         try
         {
-            manifest = ReleaseManifest.Create(channel.Trim('/'), version, entryPoint, needs, files);
+            manifest = ReleaseManifest.Create(channel.Trim('/'), version, entryPoint, needs, rollout, [.. devices], files);
         }
         catch (UpdateException e)
         {

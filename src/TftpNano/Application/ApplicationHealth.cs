@@ -74,7 +74,8 @@ namespace TftpNano.Application
         /// </summary>
         /// <returns>What happened: <see cref="UpdateResult.Outcome"/> is <see cref="UpdateOutcome.Installed"/>
         /// (then call <see cref="Restart"/> when convenient), <see cref="UpdateOutcome.UpToDate"/>,
-        /// <see cref="UpdateOutcome.Skipped"/> (a release rolled back here), <see cref="UpdateOutcome.Refused"/>
+        /// <see cref="UpdateOutcome.Skipped"/> (a release rolled back here), <see cref="UpdateOutcome.NotInRollout"/>
+        /// (a staged release not yet offered to this device), <see cref="UpdateOutcome.Refused"/>
         /// (<see cref="UpdateResult.Failure"/> and <see cref="UpdateResult.Message"/> say why) or
         /// <see cref="UpdateOutcome.NotChecked"/> (the settings file has problems). It never throws for
         /// a failed update.</returns>

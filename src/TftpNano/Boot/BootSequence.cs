@@ -220,7 +220,7 @@ namespace TftpNano.Boot
             storage = watchdog;
             try
             {
-                UpdateSettings update = settings.ToUpdateSettings();
+                UpdateSettings update = settings.ToUpdateSettings(_platform.HardwareAddress);
                 update.BootAssemblies = new BootAppAssemblies(_platform.FindAssembly, _failedManifest).Find;
                 FirmwareUpdater updater = new FirmwareUpdater(storage, online ? _platform.Transports : null, update);
                 _updater = updater;

@@ -232,6 +232,15 @@ namespace TftpNano.Boot
                     return ReadKey(value);
                 case "trial.boots":
                     return ApplyNumber(key, value, 1, 100);
+                case "device.id":
+                    string idProblem = StagedRollout.CheckDeviceId(value);
+                    if (idProblem != null)
+                    {
+                        return "device.id: " + idProblem;
+                    }
+
+                    DeviceId = value;
+                    return null;
                 case "downgrade":
                     if (value != "yes" && value != "no")
                     {

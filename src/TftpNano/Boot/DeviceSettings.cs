@@ -98,6 +98,12 @@ namespace TftpNano.Boot
             TrialBoots = UpdateSettings.DefaultMaxTrialBoots;
         }
 
+        /// <summary>
+        /// Gets the device's id as the settings file sets it (<c>device.id</c>), or null: the boot then uses
+        /// the network interface's MAC address, 12 lower-case hex digits.
+        /// </summary>
+        public string DeviceId { get; private set; }
+
         /// <summary>Gets the TFTP server's IPv4 address, or null when none is set.</summary>
         public IPAddress Server { get; private set; }
 
@@ -222,6 +228,16 @@ namespace TftpNano.Boot
         /// <returns>New updater settings; the server is null when none is set.</returns>
         public UpdateSettings ToUpdateSettings()
         {
+            return ToUpdateSettings(null);
+        }
+
+        /// <summary>
+        /// Builds the updater settings these settings ask for, on a device with the given MAC address.
+        /// </summary>
+        /// <param name="hardwareAddress">The network interface's MAC address, or null when unknown.</param>
+        /// <returns>New updater settings; the device id is <see cref="DeviceId"/>, else the address in hex.</returns>
+        public UpdateSettings ToUpdateSettings(byte[] hardwareAddress)
+        {
             UpdateSettings update = new UpdateSettings();
             update.Server = Server == null ? null : new IPEndPoint(Server, Port);
             update.Channel = Channel;
@@ -229,6 +245,8 @@ namespace TftpNano.Boot
             update.AllowDowngrade = AllowDowngrade;
             update.MaxTrialBoots = TrialBoots;
             update.Download = ToDownloadSettings();
+            update.DeviceId = DeviceId != null ? DeviceId
+                : hardwareAddress != null && hardwareAddress.Length > 0 ? Hex.Encode(hardwareAddress) : null;
             return update;
         }
     }

@@ -39,6 +39,12 @@ namespace TftpNano.Boot
         IUpdateStorage MountStorage(DeviceSettings settings);
 
         /// <summary>
+        /// Gets the network interface's MAC address, the device's id unless the settings name one; null
+        /// when the board has none to tell.
+        /// </summary>
+        byte[] HardwareAddress { get; }
+
+        /// <summary>
         /// Gets what opens the updater's UDP sockets, one per transfer.
         /// </summary>
         IDatagramTransportFactory Transports { get; }

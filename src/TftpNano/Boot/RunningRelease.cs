@@ -45,7 +45,7 @@ namespace TftpNano.Boot
             Drive = settings.Root.Substring(0, 3);
             if (settings.IsValid)
             {
-                _updateSettings = settings.ToUpdateSettings();
+                _updateSettings = settings.ToUpdateSettings(platform.HardwareAddress);
                 _updateSettings.BootAssemblies = new BootAppAssemblies(platform.FindAssembly, _manifest).Find;
             }
         }

@@ -212,6 +212,18 @@ namespace TftpNano.Update
             }
         }
 
+        private static ReleaseManifest TryParse(byte[] manifestBytes)
+        {
+            try
+            {
+                return ReleaseManifest.Parse(manifestBytes, manifestBytes.Length);
+            }
+            catch (UpdateException)
+            {
+                return null;
+            }
+        }
+
         private static IUpdateStorage CheckStorage(IUpdateStorage storage)
         {
             if (storage == null)
@@ -269,6 +281,29 @@ namespace TftpNano.Update
                 return;
             }
 
+            // Staying on the active release is decided before the signature is fetched, since it needs no
+            // trust in the manifest (whoever could alter it could as well not serve it): a manifest
+            // published again for the same release (a rollout's percentage raised) and a staged release
+            // this device is not among spare it an RSA verification at every boot.
+            ReleaseManifest offered = TryParse(manifestBytes);
+            ReleaseManifest active = _store.ActiveManifest;
+            if (offered != null && active != null && offered.Version.CompareTo(active.Version) == 0)
+            {
+                result.Outcome = UpdateOutcome.UpToDate;
+                result.Message = "Up to date: release " + active.Version.ToString() + ".";
+                return;
+            }
+
+            if (offered != null && !StagedRollout.Includes(offered, _settings.DeviceId))
+            {
+                result.Outcome = UpdateOutcome.NotInRollout;
+                result.Message = "Not in rollout: release " + offered.Version.ToString() + " goes to " + offered.RolloutPercent.ToString()
+                    + " % of devices"
+                    + (_settings.DeviceId == null ? " and this device has no id." : ", and this device (" + _settings.DeviceId + ", bucket "
+                        + StagedRollout.Bucket(_settings.DeviceId, offered.Version).ToString() + ") is not among them yet.");
+                return;
+            }
+
             byte[] signature = null;
             if (_settings.PublicKey != null)
             {
@@ -280,7 +315,12 @@ namespace TftpNano.Update
                 }
             }
 
-            ReleaseManifest offered = ReleaseManifest.Parse(manifestBytes, manifestBytes.Length);
+            if (offered == null)
+            {
+                // Invalid: the parser's error says where, after the signature check as for any manifest.
+                offered = ReleaseManifest.Parse(manifestBytes, manifestBytes.Length);
+            }
+
             if (offered.Channel != Channel)
             {
                 // Signed for another channel and copied here: one fleet key signs every channel.

@@ -19,5 +19,11 @@ namespace TftpNano.Update
 
         /// <summary>The server was not asked (no network or no server configured).</summary>
         NotChecked = 5,
+
+        /// <summary>
+        /// The server's release is published in stages and this device is not among them yet (see
+        /// <see cref="StagedRollout"/>); the active release stays.
+        /// </summary>
+        NotInRollout = 6,
     }
 }

@@ -46,6 +46,13 @@ namespace TftpNano.Update
         public bool AllowDowngrade { get; set; }
 
         /// <summary>
+        /// Gets or sets the device's id, which a release published in stages names or buckets it by
+        /// (<see cref="StagedRollout"/>); null for a device without one, which takes only releases offered to
+        /// every device.
+        /// </summary>
+        public string DeviceId { get; set; }
+
+        /// <summary>
         /// Gets or sets how many times a new release may start without being confirmed before it is rolled back.
         /// </summary>
         public int MaxTrialBoots { get; set; }

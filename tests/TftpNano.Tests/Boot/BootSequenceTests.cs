@@ -392,6 +392,8 @@ public sealed class BootSequenceTests : IDisposable
 
         public IDatagramTransportFactory Transports => SendsFail ? new FailingSendFactory() : Sockets;
 
+        public byte[]? HardwareAddress { get; set; } = [0x24, 0x0a, 0xc4, 0x12, 0x34, 0x56];
+
         public Stream? OpenSettings() => settings is null ? null : new MemoryStream(System.Text.Encoding.UTF8.GetBytes(settings));
 
         public bool ConnectNetwork(DeviceSettings deviceSettings, int timeoutMs)

@@ -213,5 +213,36 @@ namespace TftpNano.Update.Manifest
             type = entryPoint.Substring(0, dot);
             method = entryPoint.Substring(dot + 1);
         }
+
+        // A percentage from 0 to 100, and at most MaxDevices valid ids, each once.
+        private static void CheckRollout(int percent, string[] devices)
+        {
+            if (percent < 0 || percent > 100)
+            {
+                throw Invalid("The rollout " + percent.ToString() + " is not a percentage from 0 to 100.");
+            }
+
+            if (devices.Length > MaxDevices)
+            {
+                throw Invalid("The manifest lists more than " + MaxDevices.ToString() + " devices.");
+            }
+
+            for (int i = 0; i < devices.Length; i++)
+            {
+                string problem = StagedRollout.CheckDeviceId(devices[i]);
+                if (problem != null)
+                {
+                    throw Invalid(problem);
+                }
+
+                for (int j = 0; j < i; j++)
+                {
+                    if (devices[j] == devices[i])
+                    {
+                        throw Invalid("The device '" + devices[i] + "' is listed twice.");
+                    }
+                }
+            }
+        }
     }
 }

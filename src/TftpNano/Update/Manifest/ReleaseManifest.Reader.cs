@@ -40,6 +40,8 @@ namespace TftpNano.Update.Manifest
             string entryType = null;
             string entryMethod = null;
             ArrayList needs = new ArrayList();
+            int rollout = -1;
+            ArrayList devices = new ArrayList();
             ArrayList files = new ArrayList();
             for (int i = 1; position < count; i++)
             {
@@ -76,6 +78,26 @@ namespace TftpNano.Update.Manifest
                         throw Invalid("The manifest needs more than " + MaxNeeds.ToString() + " assemblies.");
                     }
                 }
+                else if (fields[0] == "rollout" && fields.Length == 2 && rollout < 0 && files.Count == 0)
+                {
+                    rollout = (int)DecimalText.Parse(fields[1], 0, 3);
+                    if (rollout < 0 || rollout > 100)
+                    {
+                        throw Invalid(where + "'" + fields[1] + "' is not a percentage from 0 to 100.");
+                    }
+                }
+                else if (fields[0] == "devices" && fields.Length >= 2 && files.Count == 0)
+                {
+                    for (int d = 1; d < fields.Length; d++)
+                    {
+                        devices.Add(fields[d]);
+                    }
+
+                    if (devices.Count > MaxDevices)
+                    {
+                        throw Invalid("The manifest lists more than " + MaxDevices.ToString() + " devices.");
+                    }
+                }
                 else if (fields[0] == "file" && fields.Length == 4)
                 {
                     files.Add(ParseFile(fields, where));
@@ -99,10 +121,15 @@ namespace TftpNano.Update.Manifest
             RequiredAssembly[] needArray = new RequiredAssembly[needs.Count];
             needs.CopyTo(needArray);
             CheckNeeds(needArray);
+            string[] deviceArray = new string[devices.Count];
+            devices.CopyTo(deviceArray);
+            int percent = rollout < 0 ? 100 : rollout;
+            CheckRollout(percent, deviceArray);
             ReleaseFile[] fileArray = new ReleaseFile[files.Count];
             files.CopyTo(fileArray);
             CheckFiles(fileArray);
-            return new ReleaseManifest(channel == null ? string.Empty : channel, version, entryType, entryMethod, needArray, fileArray);
+            return new ReleaseManifest(channel == null ? string.Empty : channel, version, entryType, entryMethod, needArray, percent,
+                deviceArray, fileArray);
         }
 
         private static ReleaseFile ParseFile(string[] fields, string where)

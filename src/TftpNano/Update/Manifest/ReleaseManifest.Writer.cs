@@ -29,6 +29,12 @@ namespace TftpNano.Update.Manifest
                 text.Append("needs " + Needs[i].ToString() + "\n");
             }
 
+            if (RolloutPercent < 100)
+            {
+                text.Append("rollout " + RolloutPercent.ToString() + "\n");
+            }
+
+            WriteDevices(text);
             for (int i = 0; i < Files.Length; i++)
             {
                 ReleaseFile file = Files[i];
@@ -37,6 +43,34 @@ namespace TftpNano.Update.Manifest
             }
 
             return AsciiText.GetBytes(text.ToString());
+        }
+
+        // As many ids on each devices line as fit in a line.
+        private void WriteDevices(StringBuilder text)
+        {
+            int lineLength = 0;
+            for (int i = 0; i < Devices.Length; i++)
+            {
+                if (lineLength > 0 && lineLength + 1 + Devices[i].Length > MaxLineLength)
+                {
+                    text.Append("\n");
+                    lineLength = 0;
+                }
+
+                if (lineLength == 0)
+                {
+                    text.Append("devices");
+                    lineLength = "devices".Length;
+                }
+
+                text.Append(" " + Devices[i]);
+                lineLength += 1 + Devices[i].Length;
+            }
+
+            if (lineLength > 0)
+            {
+                text.Append("\n");
+            }
         }
     }
 }

@@ -18,6 +18,8 @@ namespace TftpNano.Update.Manifest
     /// entry Blinky.Program.Main
     /// needs mscorlib 1.17
     /// needs TftpNano 1.0
+    /// rollout 25
+    /// devices lab-1 lab-2
     /// file Drivers.pe 5120 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
     /// file Blinky.pe 2048 hmac-sha256-4k:0c6c5b4ed4f4bb0d38bb7c5c9b7e6b8f6c7b0c6e53bb2a7d1f3c1e8e4a2d5f90
     /// </code>
@@ -31,6 +33,11 @@ namespace TftpNano.Update.Manifest
     /// the major and minor version it was built against: the boot app must carry it, since nanoFramework
     /// binds references by name and major.minor and never unloads an assembly. A device refuses a
     /// release it cannot start rather than install it and roll it back.
+    /// </para>
+    /// <para>
+    /// <c>rollout</c> and <c>devices</c> stage a release (<see cref="StagedRollout"/>): a device takes it
+    /// when its id is listed, or when its bucket for the release is below the percentage. Without a
+    /// <c>rollout</c> line every device takes it; the signature covers these lines as every other.
     /// </para>
     /// <para>
     /// A digest is the file's SHA-256, or, after <c>hmac-sha256-4k:</c>, the chain of
@@ -98,13 +105,22 @@ namespace TftpNano.Update.Manifest
         /// </summary>
         public const int MaxNeeds = 32;
 
-        private ReleaseManifest(string channel, ReleaseVersion version, string entryType, string entryMethod, RequiredAssembly[] needs, ReleaseFile[] files)
+        /// <summary>
+        /// The most devices a manifest may list by id (canaries); a manifest is still at most
+        /// <see cref="MaxLength"/> bytes in all.
+        /// </summary>
+        public const int MaxDevices = 32;
+
+        private ReleaseManifest(string channel, ReleaseVersion version, string entryType, string entryMethod, RequiredAssembly[] needs,
+            int rolloutPercent, string[] devices, ReleaseFile[] files)
         {
             Channel = channel;
             Version = version;
             EntryType = entryType;
             EntryMethod = entryMethod;
             Needs = needs;
+            RolloutPercent = rolloutPercent;
+            Devices = devices;
             Files = files;
         }
 
@@ -133,6 +149,17 @@ namespace TftpNano.Update.Manifest
         /// Gets the assemblies the release needs the boot app to carry; empty when the manifest names none.
         /// </summary>
         public RequiredAssembly[] Needs { get; }
+
+        /// <summary>
+        /// Gets the percentage of devices, by bucket, that take the release: 100 when the manifest has no
+        /// <c>rollout</c> line.
+        /// </summary>
+        public int RolloutPercent { get; }
+
+        /// <summary>
+        /// Gets the ids of the devices that take the release whatever their bucket; empty when none is listed.
+        /// </summary>
+        public string[] Devices { get; }
 
         /// <summary>
         /// Gets the release's files in load order.
@@ -179,6 +206,24 @@ namespace TftpNano.Update.Manifest
         /// <exception cref="UpdateException">A part is not valid.</exception>
         public static ReleaseManifest Create(string channel, string version, string entryPoint, RequiredAssembly[] needs, ReleaseFile[] files)
         {
+            return Create(channel, version, entryPoint, needs, 100, new string[0], files);
+        }
+
+        /// <summary>
+        /// Describes a release published in stages, checking each part as <see cref="Parse"/> would.
+        /// </summary>
+        /// <param name="channel">The folder on the server it is published in, such as <c>fw/stable</c>; empty for the root.</param>
+        /// <param name="version">The release version, for example <c>1.4.2</c>.</param>
+        /// <param name="entryPoint">The entry point as <c>Namespace.Type.Method</c>.</param>
+        /// <param name="needs">The assemblies it references and does not ship.</param>
+        /// <param name="rolloutPercent">The percentage of devices that take it, 0 to 100 (100: every device).</param>
+        /// <param name="devices">The ids of devices that take it whatever the percentage.</param>
+        /// <param name="files">The files in load order.</param>
+        /// <returns>The manifest.</returns>
+        /// <exception cref="UpdateException">A part is not valid, or the manifest would be longer than <see cref="MaxLength"/>.</exception>
+        public static ReleaseManifest Create(string channel, string version, string entryPoint, RequiredAssembly[] needs, int rolloutPercent,
+            string[] devices, ReleaseFile[] files)
+        {
             string problem = CheckChannel(channel);
             if (problem != null)
             {
@@ -195,8 +240,17 @@ namespace TftpNano.Update.Manifest
             string entryMethod;
             SplitEntryPoint(entryPoint, out entryType, out entryMethod);
             CheckNeeds(needs);
+            CheckRollout(rolloutPercent, devices);
             CheckFiles(files);
-            return new ReleaseManifest(channel, parsedVersion, entryType, entryMethod, needs, files);
+            ReleaseManifest manifest = new ReleaseManifest(channel, parsedVersion, entryType, entryMethod, needs, rolloutPercent, devices, files);
+            int length = manifest.ToBytes().Length;
+            if (length > MaxLength)
+            {
+                throw new UpdateException(UpdateFailure.ManifestTooLarge, "The manifest would have " + length.ToString()
+                    + " bytes, more than the " + MaxLength.ToString() + " a device reads: list fewer files or devices.");
+            }
+
+            return manifest;
         }
 
         /// <summary>
