@@ -124,7 +124,13 @@ public sealed class ServeCommandTests : IDisposable
         try
         {
             WaitUntilServing(serve, new IPEndPoint(IPAddress.Loopback, port));
-            Assert.Contains("Uid:\t65534\t65534\t65534\t65534", File.ReadAllText($"/proc/{serve.Id}/status"));
+
+            // The answer that ended the wait may come from another test's server that took the same free
+            // port a moment earlier (the transfers below come from this one's port range only), so the
+            // drop of privileges is awaited, not assumed done.
+            string Status() => File.ReadAllText($"/proc/{serve.Id}/status");
+            Poll.Until(() => Status().Contains("Uid:\t65534\t65534\t65534\t65534", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+            Assert.Contains("Uid:\t65534\t65534\t65534\t65534", Status());
             foreach (IPAddress address in new[] { IPAddress.Loopback, IPAddress.IPv6Loopback })
             {
                 // The first DATA comes from the transfer's port, which must lie in the range.
