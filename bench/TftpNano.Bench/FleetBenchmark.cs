@@ -9,6 +9,7 @@ using TftpNano.Host.Relay;
 using TftpNano.Protocol;
 using TftpNano.Tests.Support;
 using TftpNano.Transfer;
+using TftpNano.Update.Streams;
 
 namespace TftpNano.Bench;
 
@@ -226,20 +227,12 @@ internal sealed class FleetBenchmark(string tftpnano, string root)
     }
 
     /// <summary>A destination that keeps only the SHA-256 of what it is given.</summary>
-    private sealed class HashingStream : Stream
+    private sealed class HashingStream : WriteOnlyStream
     {
         private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private long _length;
 
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
         public override long Length => _length;
-
-        public override long Position { get => _length; set => throw new NotSupportedException(); }
 
         public bool Matches(byte[] expected, long length) => _length == length && _hash.GetHashAndReset().AsSpan().SequenceEqual(expected);
 
@@ -252,12 +245,6 @@ internal sealed class FleetBenchmark(string tftpnano, string root)
         public override void Flush()
         {
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -32,7 +32,7 @@ namespace TftpNano.Transfer
         // The RFC 2349 default and smallest timeout: asking for more gains nothing.
         private const int CeilingMs = 1000;
 
-        private int _roundTripTimeoutMs = -1;
+        private int _roundTripTimeoutMs;
         private int _slowestWriteMs;
         private bool _refused;
 
@@ -47,7 +47,8 @@ namespace TftpNano.Transfer
                 return 0;
             }
 
-            int ms = _roundTripTimeoutMs < 0 ? FloorMs : 2 * (_roundTripTimeoutMs + _slowestWriteMs);
+            // Before anything is measured both terms are 0, and the floor is asked for.
+            int ms = 2 * (_roundTripTimeoutMs + _slowestWriteMs);
             if (ms < FloorMs)
             {
                 ms = FloorMs;
