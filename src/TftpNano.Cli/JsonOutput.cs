@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TftpNano.Cli.Fleet;
 using TftpNano.Transfer;
 using TftpNano.Update;
 
@@ -22,15 +23,15 @@ internal sealed record DownloadJson(
     }
 }
 
-/// <summary>What <c>update --json</c> prints.</summary>
+/// <summary>What <c>update --json</c> prints; <c>report</c> is <c>written</c>, <c>not_written</c> or <c>off</c>.</summary>
 internal sealed record UpdateJson(
     string Outcome, string? Failure, string? Message, string? ActiveVersion, string? RolledBackFrom, string? RolledBackTo,
-    int FilesFetched, int FilesUnchanged, long BytesFetched, bool Confirmed)
+    int FilesFetched, int FilesUnchanged, long BytesFetched, bool Confirmed, string Report)
 {
-    public static UpdateJson From(UpdateResult result, bool confirmed) => new(
+    public static UpdateJson From(UpdateResult result, bool confirmed, string report) => new(
         JsonOutput.Name(result.Outcome.ToString()), result.Outcome == UpdateOutcome.Refused ? JsonOutput.Name(result.Failure.ToString()) : null,
         result.Message, result.ActiveVersion, result.RolledBackFrom, result.RolledBackTo, result.FilesDownloaded, result.FilesCopied,
-        result.BytesDownloaded, confirmed);
+        result.BytesDownloaded, confirmed, report);
 }
 
 /// <summary>What <c>status --json</c> prints; <c>version</c> is null when nothing is installed.</summary>
@@ -38,11 +39,29 @@ internal sealed record StatusJson(
     string? Version, bool Confirmed, int Boots, string? Previous, string? Entry, int Files, long Bytes, string? Rejected,
     bool? Verified, string? Problem);
 
+/// <summary>What <c>fleet --json</c> prints.</summary>
+internal sealed record FleetJson(IReadOnlyList<FleetDeviceJson> Devices, IReadOnlyList<FleetRelease> Releases, int NotInRollout, int Unreadable)
+{
+    public static FleetJson From(FleetView view) => new(
+        view.Devices.Select(d => new FleetDeviceJson(
+            d.Report.DeviceId, d.Report.Release, d.Report.State, d.Report.Confirmed, d.Report.RolledBackFrom, d.Report.OutcomeWord,
+            d.Report.FailureWord, d.Report.Message, d.Report.Event, d.Report.BootApp, d.Report.Firmware, d.Report.FirmwareLine,
+            d.Report.FreeBytes < 0 ? null : d.Report.FreeBytes, d.Report.UptimeMs, d.LastSeenUtc, d.Folder, d.Flags)).ToList(),
+        view.Releases, view.NotInRollout, view.Unreadable);
+}
+
+/// <summary>One device of <c>fleet --json</c>: its newest report, when and where it was written, and its flags.</summary>
+internal sealed record FleetDeviceJson(
+    string Id, string? Release, string State, bool Confirmed, string? RolledBackFrom, string? Outcome, string? Failure, string? Message,
+    string? Event, string? BootApp, string? Firmware, string? FirmwareLine, long? FreeBytes, long UptimeMs, DateTime LastSeen, string Folder,
+    IReadOnlyList<string> Flags);
+
 /// <summary>The JSON the commands print, written by source-generated serializers (trimming and AOT stay clean).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(GetJson))]
 [JsonSerializable(typeof(UpdateJson))]
 [JsonSerializable(typeof(StatusJson))]
+[JsonSerializable(typeof(FleetJson))]
 internal sealed partial class JsonOutput : JsonSerializerContext
 {
     /// <summary>An enum member's name as the JSON spells names: <c>UpToDate</c> is <c>up_to_date</c>.</summary>

@@ -37,6 +37,12 @@ namespace TftpNano.Device
         }
 
         /// <inheritdoc/>
+        public string FirmwareVersion
+        {
+            get { return SystemInfo.Version.ToString(); }
+        }
+
+        /// <inheritdoc/>
         public Stream OpenSettings()
         {
             return File.Exists(DeviceSettings.DefaultPath) ? new FileStream(DeviceSettings.DefaultPath, FileMode.Open, FileAccess.Read) : null;

@@ -111,6 +111,33 @@ internal static partial class LinuxFiles
         Result(Open(path, ReadOnly | NonBlocking | NoControllingTerminal | CloseOnExec), out file);
 
     /// <summary>
+    /// Syncs a folder's entries to the medium (fsync(2) on the folder), so that a file created, renamed
+    /// or deleted in it stays so after a power cut; .NET has no API for this.
+    /// </summary>
+    /// <param name="folder">The folder.</param>
+    /// <exception cref="IOException">The folder cannot be opened or synced.</exception>
+    public static void SyncFolder(string folder)
+    {
+        int descriptor = Open(folder, ReadOnly | FolderOnly | CloseOnExec);
+        if (descriptor < 0)
+        {
+            throw new IOException($"open {folder} failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+
+        try
+        {
+            if (Fsync(descriptor) != 0)
+            {
+                throw new IOException($"fsync {folder} failed: errno {Marshal.GetLastPInvokeError()}");
+            }
+        }
+        finally
+        {
+            Close(descriptor);
+        }
+    }
+
+    /// <summary>
     /// Tells whether an opened file is a regular file: not a FIFO, a device, a socket or a folder.
     /// </summary>
     /// <param name="file">The opened file.</param>
@@ -155,4 +182,10 @@ internal static partial class LinuxFiles
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(SafeFileHandle file, string path, int flags, uint mask, [Out] byte[] status);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int descriptor);
 }

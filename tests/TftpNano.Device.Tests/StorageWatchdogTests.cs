@@ -144,6 +144,11 @@ namespace TftpNano.Device.Tests
                 get { return new byte[] { 0x24, 0x0a, 0xc4, 0x12, 0x34, 0x56 }; }
             }
 
+            public string FirmwareVersion
+            {
+                get { return null; }
+            }
+
             public IDatagramTransportFactory Transports
             {
                 get { return _transports; }

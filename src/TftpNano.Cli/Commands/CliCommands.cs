@@ -21,6 +21,7 @@ internal static class CliCommands
         ManifestCommand.Create(),
         UpdateCommand.Create(),
         StatusCommand.Create(),
+        FleetCommand.Create(),
         CheckConfigCommand.Create(),
     };
 

@@ -110,7 +110,7 @@ internal static class DemoCommand
 
         private UpdateResult Boot(UpdateSettings settings, bool confirm, UpdateOutcome expected, string what)
         {
-            (UpdateResult result, bool confirmed) = UpdateRunner.Run(settings, new HostStorage(_device), confirm, log: null);
+            (UpdateResult result, bool confirmed, _) = UpdateRunner.Run(settings, new HostStorage(_device), confirm, log: null);
             List<string> lines = UpdateRunner.Describe(result, confirmed).ToList();
             if (result.Outcome == UpdateOutcome.Refused)
             {

@@ -5,7 +5,8 @@ using TftpNano.Host.Server;
 namespace TftpNano.Cli.Commands;
 
 /// <summary>
-/// <c>tftpnano serve</c>: a read-only TFTP server for one folder, until interrupted.
+/// <c>tftpnano serve</c>: a read-only TFTP server for one folder, until interrupted; with
+/// <c>--reports</c>, devices' reports are written to one folder of it.
 /// </summary>
 internal static class ServeCommand
 {
@@ -37,11 +38,15 @@ internal static class ServeCommand
 
         var portRange = new Option<string?>("--port-range") { Description = "FIRST:LAST, the ports transfers are served from (for a firewall); default any free port." };
         var user = new Option<string?>("--user") { Description = "Once the port is bound, run as this user (Linux): root is needed for port 69 only." };
+        var reports = new Option<string?>("--reports")
+        {
+            Description = "Take devices' reports by write request into this folder of DIR (such as reports): only FOLDER/<device id>, at most 4 KiB each; nothing else is writable.",
+        };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Add each transfer's datagram counters to its log line." };
 
-        var command = new Command("serve", "Serve a folder read-only over TFTP (blksize, tsize, timeout, windowsize).")
+        var command = new Command("serve", "Serve a folder read-only over TFTP (blksize, tsize, timeout, windowsize), and take devices' reports with --reports.")
         {
-            folder, address, port, maxTransfers, maxPerClient, maxTimeout, portRange, user, verbose,
+            folder, address, port, maxTransfers, maxPerClient, maxTimeout, portRange, reports, user, verbose,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -57,10 +62,17 @@ internal static class ServeCommand
                 MaxTransfersPerClient = Positive(parse.GetValue(maxPerClient), "--max-per-client"),
                 MaxTimeoutSeconds = Math.Clamp(Positive(parse.GetValue(maxTimeout), "--max-timeout"), 1, 255),
                 TransferPorts = parse.GetValue(portRange) is { } range ? ParseRange(range) : null,
+                ReportsFolder = parse.GetValue(reports),
             };
             using var server = new TftpServer(parse.GetValue(folder)!.FullName, listen, settings);
             if (parse.GetValue(user) is { } name)
             {
+                // The report folder is the one place the server writes: the user it becomes owns it.
+                if (server.ReportFolder is { } written)
+                {
+                    Privileges.GiveOwnership(written.FullPath, name);
+                }
+
                 Privileges.DropTo(name);
             }
 

@@ -31,11 +31,16 @@ internal static class UpdateCommand
         {
             Description = "The device's id, which a staged release buckets it by (device.id on a device); default: host- and 12 hex digits of the --root folder's full path.",
         };
+        var report = new Option<bool>("--report")
+        {
+            Description = "Afterwards, write the device's report to the server (reports/DEVICE-ID), as a device does (the default).",
+        };
+        var noReport = new Option<bool>("--no-report") { Description = "Write no report, as report=no on a device." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print each step on standard error." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the outcome on standard output instead of lines." };
         var command = new Command("update", "Run the device's updater once (one boot) against a local folder.")
         {
-            channel, root, key, confirm, downgrade, trialBoots, noUtimeout, deviceId, verbose, json,
+            channel, root, key, confirm, downgrade, trialBoots, noUtimeout, deviceId, report, noReport, verbose, json,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -45,10 +50,24 @@ internal static class UpdateCommand
             settings.Download.ShortServerTimeout = !parse.GetValue(noUtimeout);
             settings.DeviceId = UpdateRunner.DeviceId(parse.GetValue(deviceId), parse.GetValue(root)!);
             Action<string>? log = parse.GetValue(verbose) ? message => Console.Error.WriteLine(message) : null;
-            (UpdateResult result, bool confirmed) = UpdateRunner.Run(settings, new HostStorage(parse.GetValue(root)!), parse.GetValue(confirm), log);
+            if (parse.GetValue(report) && parse.GetValue(noReport))
+            {
+                throw new ArgumentException("--report and --no-report contradict each other.");
+            }
+
+            bool reporting = !parse.GetValue(noReport);
+            (UpdateResult result, bool confirmed, string? reportFailure) = UpdateRunner.Run(settings, new HostStorage(parse.GetValue(root)!),
+                parse.GetValue(confirm), log, reporting);
+            if (reportFailure is not null)
+            {
+                // Best effort, as on a device: the update's outcome stands, whatever the report met.
+                Console.Error.WriteLine($"tftpnano: report not written: {Printable.Escape(reportFailure)}");
+            }
+
             if (parse.GetValue(json))
             {
-                JsonOutput.Print(UpdateJson.From(result, confirmed), JsonOutput.Default.UpdateJson);
+                JsonOutput.Print(UpdateJson.From(result, confirmed, !reporting ? "off" : reportFailure is null ? "written" : "not_written"),
+                    JsonOutput.Default.UpdateJson);
             }
             else
             {

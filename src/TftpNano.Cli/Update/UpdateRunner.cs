@@ -13,14 +13,18 @@ namespace TftpNano.Cli.Update;
 internal static class UpdateRunner
 {
     /// <summary>
-    /// Runs the updater once (one simulated boot), then optionally confirms the active release.
+    /// Runs the updater once (one simulated boot), then optionally confirms the active release and
+    /// writes the device's report to the server, as a device does.
     /// </summary>
-    /// <param name="settings">Server, channel, key and policy.</param>
+    /// <param name="settings">Server, channel, key, device id and policy.</param>
     /// <param name="storage">The storage standing in for the SD card, usually a <see cref="HostStorage"/>.</param>
     /// <param name="confirm">Whether the application confirms a healthy start afterwards.</param>
     /// <param name="log">Receives each step, or null.</param>
-    /// <returns>What the updater did, and whether a confirmation was recorded.</returns>
-    public static (UpdateResult Result, bool Confirmed) Run(UpdateSettings settings, IUpdateStorage storage, bool confirm, Action<string>? log)
+    /// <param name="report">Whether to write the report (<c>reports/ID</c>) to the server.</param>
+    /// <returns>What the updater did, whether a confirmation was recorded, and why the report was not
+    /// written (null when it was, or when none was asked for).</returns>
+    public static (UpdateResult Result, bool Confirmed, string? ReportFailure) Run(UpdateSettings settings, IUpdateStorage storage, bool confirm,
+        Action<string>? log, bool report = false)
     {
         var updater = new FirmwareUpdater(storage, HostUdpTransportFactory.Instance, settings);
         if (log is not null)
@@ -30,7 +34,15 @@ internal static class UpdateRunner
 
         UpdateResult result = updater.Run();
         bool confirmed = confirm && updater.Store.Confirm();
-        return (result, confirmed);
+        string? reportFailure = null;
+        if (report)
+        {
+            DeviceReport described = DeviceReport.Describe(settings.DeviceId, "boot", updater.Store, settings.MaxTrialBoots, result);
+            reportFailure = described.Send(HostUdpTransportFactory.Instance, settings.Server, settings.Download.MinTimeoutMs);
+            log?.Invoke(reportFailure is null ? $"report: written as {DeviceReport.Folder}/{settings.DeviceId}" : $"report: not written: {reportFailure}");
+        }
+
+        return (result, confirmed, reportFailure);
     }
 
     /// <summary>The lines <c>tftpnano update</c> prints for a result.</summary>

@@ -18,15 +18,7 @@ internal static partial class Privileges
             throw new PlatformNotSupportedException("--user is supported on Linux.");
         }
 
-        // struct passwd { char *pw_name; char *pw_passwd; uid_t pw_uid; gid_t pw_gid; ... } (<pwd.h>).
-        IntPtr entry = GetPasswordEntry(user);
-        if (entry == IntPtr.Zero)
-        {
-            throw new ArgumentException($"--user {user}: there is no such user.");
-        }
-
-        uint uid = (uint)Marshal.ReadInt32(entry, 2 * IntPtr.Size);
-        uint gid = (uint)Marshal.ReadInt32(entry, (2 * IntPtr.Size) + 4);
+        (uint uid, uint gid) = Find(user);
 
         // Groups first, then the group, then the user: after setuid nothing else may be changed.
         // glibc applies each to every thread of the process.
@@ -40,6 +32,38 @@ internal static partial class Privileges
             throw new UnauthorizedAccessException($"--user {user}: root could be taken back after the change.");
         }
     }
+
+    /// <summary>Makes <paramref name="user"/> and that user's group the owners of a folder (Linux).</summary>
+    /// <exception cref="ArgumentException">There is no such user.</exception>
+    /// <exception cref="UnauthorizedAccessException">The change was refused.</exception>
+    public static void GiveOwnership(string path, string user)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("--user is supported on Linux.");
+        }
+
+        (uint uid, uint gid) = Find(user);
+        if (ChangeOwner(path, uid, gid) != 0)
+        {
+            throw new UnauthorizedAccessException($"--user {user}: giving {path} to uid {uid} failed (errno {Marshal.GetLastPInvokeError()}).");
+        }
+    }
+
+    // struct passwd { char *pw_name; char *pw_passwd; uid_t pw_uid; gid_t pw_gid; ... } (<pwd.h>).
+    private static (uint Uid, uint Gid) Find(string user)
+    {
+        IntPtr entry = GetPasswordEntry(user);
+        if (entry == IntPtr.Zero)
+        {
+            throw new ArgumentException($"--user {user}: there is no such user.");
+        }
+
+        return ((uint)Marshal.ReadInt32(entry, 2 * IntPtr.Size), (uint)Marshal.ReadInt32(entry, (2 * IntPtr.Size) + 4));
+    }
+
+    [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int ChangeOwner(string path, uint uid, uint gid);
 
     [LibraryImport("libc", EntryPoint = "getpwnam", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr GetPasswordEntry(string name);

@@ -6,7 +6,8 @@ using TftpNano.Transfer;
 namespace TftpNano.Host.Server;
 
 /// <summary>
-/// The sending side of one read transfer, on its own port and thread.
+/// One transfer, on its own port and thread: the sending side of a read, or the receiving side of a
+/// device's report (in <c>ServerTransfer.Receiving.cs</c>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -30,14 +31,15 @@ namespace TftpNano.Host.Server;
 /// <see cref="TransferPort"/>.
 /// </para>
 /// </remarks>
-internal sealed class ServerTransfer
+internal sealed partial class ServerTransfer
 {
     private readonly TftpServer _server;
     private readonly TftpRequest _request;
     private readonly byte[] _requestDatagram;
     private readonly ServedFiles _files;
+    private readonly ReportFolder? _reports;
     private readonly Thread _thread;
-    private readonly byte[] _received = new byte[TftpPacket.DataHeaderLength + TftpPacket.DefaultBlockSize];
+    private readonly byte[] _received;
     private byte[] _block = new byte[TftpPacket.DataHeaderLength + TftpPacket.DefaultBlockSize];
     private readonly TransferPort _port;
     private ServedFile? _file;
@@ -55,12 +57,18 @@ internal sealed class ServerTransfer
     private long _timedBlock;
     private long _sentAt;
 
-    public ServerTransfer(TftpServer server, IPEndPoint client, TftpRequest request, ReadOnlySpan<byte> requestDatagram, ServedFiles files, IDatagramTransport socket)
+    public ServerTransfer(TftpServer server, IPEndPoint client, TftpRequest request, ReadOnlySpan<byte> requestDatagram, ServedFiles files,
+        ReportFolder? reports, IDatagramTransport socket)
     {
         _server = server;
         _request = request;
         _requestDatagram = requestDatagram.ToArray();
         _files = files;
+        _reports = reports;
+
+        // A read receives ACKs (and ERRORs of up to a block); a write receives blocks of up to the largest
+        // size granted to a report, and one byte more, so that an oversized one is told apart.
+        _received = new byte[TftpPacket.DataHeaderLength + (IsWrite ? MaxReportBlockSize + 1 : TftpPacket.DefaultBlockSize)];
         _port = TransferPort.ToClient(socket, _received, client, server.StrangerReplies);
         _timeoutMs = (int)server.Settings.DefaultTimeout.TotalMilliseconds;
         Client = client;
@@ -84,6 +92,8 @@ internal sealed class ServerTransfer
 
     private static long Now => Environment.TickCount64;
 
+    private bool IsWrite => _request.Opcode == TftpOpcode.WriteRequest;
+
     private TftpServerSettings Settings => _server.Settings;
 
     private void Run()
@@ -92,6 +102,12 @@ internal sealed class ServerTransfer
         _lastHeard = Now;
         try
         {
+            if (IsWrite)
+            {
+                ReceiveReport();
+                return;
+            }
+
             if (_files.TryOpen(_request.FileName, out _file) is { } refusal)
             {
                 SendError(refusal.Code, refusal.Message);

@@ -8,8 +8,9 @@ using TftpNano.Transfer;
 namespace TftpNano.Host.Server;
 
 /// <summary>
-/// A read-only TFTP server: RRQ with blksize, tsize, timeout and windowsize, one port and thread per
-/// transfer, confined to one folder.
+/// A TFTP server: RRQ with blksize, tsize, timeout and windowsize, one port and thread per transfer,
+/// confined to one folder, and read-only but for devices' reports when a report folder is set
+/// (<see cref="TftpServerSettings.ReportsFolder"/>).
 /// </summary>
 /// <remarks>
 /// Fit to face a LAN: transfers are capped in total and per client address. A request over the total
@@ -30,6 +31,7 @@ public sealed class TftpServer : IDisposable
     // read, are taken.
     private const int MaxRequestLength = TftpPacket.DataHeaderLength + TftpPacket.DefaultBlockSize;
     private readonly ServedFiles _files;
+    private readonly ReportFolder? _reports;
     private readonly HostUdpTransport _listener;
     private readonly ConcurrentDictionary<EndPoint, ServerTransfer> _active = new();
 
@@ -51,6 +53,7 @@ public sealed class TftpServer : IDisposable
     {
         _files = new ServedFiles(root);
         Settings = settings ?? new TftpServerSettings();
+        _reports = Settings.ReportsFolder is { } reports ? new ReportFolder(root, reports) : null;
         StrangerReplies = new ReplyBudget(Settings.MaxErrorsPerSecond);
         _listener = new HostUdpTransport(listen.AddressFamily, listen);
         _thread = new Thread(Listen) { IsBackground = true, Name = "tftp-listener" };
@@ -61,6 +64,9 @@ public sealed class TftpServer : IDisposable
 
     /// <summary>Gets the endpoint requests go to.</summary>
     public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
+
+    /// <summary>Gets the folder that takes devices' reports, or null for a read-only server.</summary>
+    public ReportFolder? ReportFolder => _reports;
 
     /// <summary>Gets the settings in force.</summary>
     public TftpServerSettings Settings { get; }
@@ -175,9 +181,15 @@ public sealed class TftpServer : IDisposable
                 continue;
             }
 
-            if (request.Opcode == TftpOpcode.WriteRequest)
+            if (request.Opcode == TftpOpcode.WriteRequest && _reports is null)
             {
                 SendError(reply, client, TftpErrorCode.AccessViolation, "This server is read-only.");
+                continue;
+            }
+
+            if (request.Opcode == TftpOpcode.WriteRequest && _reports!.Check(request.FileName, out _) is { } refusal)
+            {
+                SendError(reply, client, refusal.Code, refusal.Message);
                 continue;
             }
 
@@ -299,7 +311,7 @@ public sealed class TftpServer : IDisposable
         try
         {
             socket = OpenTransferSocket();
-            var transfer = new ServerTransfer(this, client, request, datagram, _files, socket);
+            var transfer = new ServerTransfer(this, client, request, datagram, _files, _reports, socket);
             _active[client] = transfer;
             try
             {

@@ -10,6 +10,12 @@ namespace TftpNano.Host.Server;
 /// </summary>
 public sealed class TftpServerSettings
 {
+    /// <summary>
+    /// Gets the folder of the served tree that takes devices' reports by write request (see
+    /// <see cref="ReportFolder"/>), such as <c>reports</c>; null (the default) for a read-only server.
+    /// </summary>
+    public string? ReportsFolder { get; init; }
+
     /// <summary>Gets the largest block size granted. Default 65464, the RFC 2348 maximum.</summary>
     public int MaxBlockSize { get; init; } = TftpOptions.MaxBlockSize;
 

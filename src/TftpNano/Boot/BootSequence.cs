@@ -12,7 +12,7 @@ namespace TftpNano.Boot
 {
     /// <summary>
     /// What the boot app does, in order: read the settings, mount the storage, bring the network up,
-    /// run the updater, start the active release.
+    /// run the updater, report to the server, start the active release.
     /// </summary>
     /// <remarks>
     /// Every failure before the launch falls back to the installed release and is logged: bad settings
@@ -111,6 +111,12 @@ namespace TftpNano.Boot
             }
 
             ReleaseStore store = RunUpdater(settings, storage, online, report);
+            BootReporter reporter = new BootReporter(_platform, settings);
+            if (online)
+            {
+                reporter.Send("boot", store, report.Update);
+            }
+
             ReleaseManifest manifest = store.ActiveManifest;
             if (manifest == null)
             {
@@ -141,7 +147,7 @@ namespace TftpNano.Boot
             _platform.Log("boot: starting release " + report.Version + (onTrial
                 ? " on trial (start " + store.State.Boots.ToString() + " of " + settings.TrialBoots.ToString() + ")"
                 : string.Empty) + ": " + manifest.EntryType + "." + manifest.EntryMethod);
-            ApplicationHealth.Attach(new RunningRelease(store, _platform, settings));
+            ApplicationHealth.Attach(new RunningRelease(store, _platform, settings, reporter));
             try
             {
                 _platform.Launch(settings, store.State.Active, manifest);

@@ -232,6 +232,14 @@ namespace TftpNano.Boot
                     return ReadKey(value);
                 case "trial.boots":
                     return ApplyNumber(key, value, 1, 100);
+                case "report":
+                    if (value != "yes" && value != "no")
+                    {
+                        return "report must be yes or no, not '" + value + "'.";
+                    }
+
+                    Report = value == "yes";
+                    return null;
                 case "device.id":
                     string idProblem = StagedRollout.CheckDeviceId(value);
                     if (idProblem != null)

@@ -96,6 +96,7 @@ namespace TftpNano.Boot
             Retries = 10;
             TransferLimitSeconds = 600;
             TrialBoots = UpdateSettings.DefaultMaxTrialBoots;
+            Report = true;
         }
 
         /// <summary>
@@ -103,6 +104,12 @@ namespace TftpNano.Boot
         /// the network interface's MAC address, 12 lower-case hex digits.
         /// </summary>
         public string DeviceId { get; private set; }
+
+        /// <summary>
+        /// Gets whether the device writes its report (<see cref="DeviceReport"/>) to the server after each
+        /// boot's update attempt and after its application's confirmation (<c>report</c>, default yes).
+        /// </summary>
+        public bool Report { get; private set; }
 
         /// <summary>Gets the TFTP server's IPv4 address, or null when none is set.</summary>
         public IPAddress Server { get; private set; }

@@ -45,6 +45,11 @@ namespace TftpNano.Boot
         byte[] HardwareAddress { get; }
 
         /// <summary>
+        /// Gets the firmware's version, as the device's report tells it; null when not known.
+        /// </summary>
+        string FirmwareVersion { get; }
+
+        /// <summary>
         /// Gets what opens the updater's UDP sockets, one per transfer.
         /// </summary>
         IDatagramTransportFactory Transports { get; }

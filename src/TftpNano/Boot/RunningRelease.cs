@@ -26,6 +26,7 @@ namespace TftpNano.Boot
         private readonly string _folder;
         private readonly ReleaseManifest _manifest;
         private readonly IBootPlatform _platform;
+        private readonly BootReporter _reporter;
 
         // Null when the settings file has problems: then no update is asked for.
         private readonly UpdateSettings _updateSettings;
@@ -36,12 +37,14 @@ namespace TftpNano.Boot
         /// <param name="store">The store after this boot's updater ran.</param>
         /// <param name="platform">The boot app's hardware glue: sockets, assemblies, console, restart.</param>
         /// <param name="settings">The device's settings.</param>
-        internal RunningRelease(ReleaseStore store, IBootPlatform platform, DeviceSettings settings)
+        /// <param name="reporter">Writes the device's report after a confirmation or an update.</param>
+        internal RunningRelease(ReleaseStore store, IBootPlatform platform, DeviceSettings settings, BootReporter reporter)
         {
             _store = store;
             _folder = store.State.Active;
             _manifest = store.ActiveManifest;
             _platform = platform;
+            _reporter = reporter;
             Drive = settings.Root.Substring(0, 3);
             if (settings.IsValid)
             {
@@ -87,7 +90,14 @@ namespace TftpNano.Boot
             {
                 // Only the release that runs can prove itself healthy: one installed since, not started
                 // yet, starts its own trial at the next boot.
-                return _store.State.Active == _folder && _store.Confirm();
+                if (_store.State.Active != _folder || !_store.Confirm())
+                {
+                    return false;
+                }
+
+                // After the commit: the report only tells the server, and cannot undo the confirmation.
+                _reporter.Send("confirm", _store, null);
+                return true;
             }
         }
 
@@ -112,6 +122,7 @@ namespace TftpNano.Boot
                 updater.Log += Log;
                 UpdateResult result = updater.RunForApplication();
                 _platform.Log("update: " + result.Message);
+                _reporter.Send("update", _store, result);
                 return result;
             }
         }

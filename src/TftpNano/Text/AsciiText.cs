@@ -20,5 +20,22 @@ namespace TftpNano.Text
 
             return bytes;
         }
+
+        /// <summary>
+        /// Decodes ASCII text; a byte above 127 becomes '?'.
+        /// </summary>
+        /// <param name="bytes">The bytes.</param>
+        /// <param name="count">How many of them, from index 0.</param>
+        /// <returns>One character per byte.</returns>
+        public static string GetString(byte[] bytes, int count)
+        {
+            char[] chars = new char[count];
+            for (int i = 0; i < count; i++)
+            {
+                chars[i] = bytes[i] < 128 ? (char)bytes[i] : '?';
+            }
+
+            return new string(chars);
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Net;
+using TftpNano.Protocol;
 
 namespace TftpNano.Transfer
 {
@@ -22,7 +23,7 @@ namespace TftpNano.Transfer
                 throw new ArgumentNullException("client");
             }
 
-            return new TransferPort(transport, buffer, client, null, strangerReplies);
+            return new TransferPort(transport, buffer, client, null, strangerReplies, TftpOpcode.Data, 0);
         }
     }
 }

@@ -17,9 +17,10 @@ namespace TftpNano.Transfer
     /// </para>
     /// <para>
     /// A server knows its peer from the request. A client knows only the server's address: the server
-    /// answers from a new port, which becomes the peer when the first datagram that can answer a read
-    /// request arrives from that address: an OACK, DATA 1 or an ERROR. Anything else from that address
-    /// (a spoofed or stale datagram) is a stranger's and cannot take over the transfer.
+    /// answers from a new port, which becomes the peer when the first datagram that can answer the
+    /// request arrives from that address: an OACK, an ERROR, or DATA 1 to a read request and ACK 0 to a
+    /// write request. Anything else from that address (a spoofed or stale datagram) is a stranger's and
+    /// cannot take over the transfer.
     /// </para>
     /// </remarks>
     public sealed partial class TransferPort
@@ -40,6 +41,10 @@ namespace TftpNano.Transfer
         private readonly IPAddress _peerAddress;
         private readonly ReplyBudget _strangerReplies;
         private readonly byte[] _strangerReply;
+
+        // What answers the request without options: DATA 1 to a read, ACK 0 to a write.
+        private readonly TftpOpcode _plainAnswer;
+        private readonly int _plainAnswerBlock;
         private EndPoint _peer;
         private long _datagramsReceived;
         private long _strayDatagrams;
@@ -48,7 +53,8 @@ namespace TftpNano.Transfer
         // IsVolatile and a volatile field does not compile there.
         private int _canceled;
 
-        private TransferPort(IDatagramTransport transport, byte[] buffer, EndPoint peer, IPAddress peerAddress, ReplyBudget strangerReplies)
+        private TransferPort(IDatagramTransport transport, byte[] buffer, EndPoint peer, IPAddress peerAddress, ReplyBudget strangerReplies,
+            TftpOpcode plainAnswer, int plainAnswerBlock)
         {
             if (transport == null)
             {
@@ -65,6 +71,8 @@ namespace TftpNano.Transfer
             _peer = peer;
             _peerAddress = peerAddress;
             _strangerReplies = strangerReplies;
+            _plainAnswer = plainAnswer;
+            _plainAnswerBlock = plainAnswerBlock;
             _strangerReply = new byte[TftpPacket.DataHeaderLength + UnknownTransferId.Length + 1];
             TftpPacket.WriteError(_strangerReply, TftpErrorCode.UnknownTransferId, UnknownTransferId);
         }
@@ -84,7 +92,25 @@ namespace TftpNano.Transfer
                 throw new ArgumentNullException("server");
             }
 
-            return new TransferPort(transport, buffer, null, server, strangerReplies);
+            return new TransferPort(transport, buffer, null, server, strangerReplies, TftpOpcode.Data, 1);
+        }
+
+        /// <summary>
+        /// A client's port for one write request: the peer is latched from the server's first answer.
+        /// </summary>
+        /// <param name="transport">A socket on a new port for this request; closed by <see cref="Close"/>.</param>
+        /// <param name="buffer">Where datagrams are received.</param>
+        /// <param name="server">The address the request goes to, which the answer must come from.</param>
+        /// <param name="strangerReplies">Limits ERROR 5 replies; null for no limit.</param>
+        /// <returns>The port.</returns>
+        public static TransferPort ForWriteRequest(IDatagramTransport transport, byte[] buffer, IPAddress server, ReplyBudget strangerReplies)
+        {
+            if (server == null)
+            {
+                throw new ArgumentNullException("server");
+            }
+
+            return new TransferPort(transport, buffer, null, server, strangerReplies, TftpOpcode.Acknowledgement, 0);
         }
 
         /// <summary>
@@ -220,7 +246,7 @@ namespace TftpNano.Transfer
             }
 
             IPEndPoint from = sender as IPEndPoint;
-            if (from != null && _peerAddress.Equals(from.Address) && CanAnswerReadRequest(length))
+            if (from != null && _peerAddress.Equals(from.Address) && CanAnswerRequest(length))
             {
                 _peer = sender;
                 return true;
@@ -229,7 +255,7 @@ namespace TftpNano.Transfer
             return false;
         }
 
-        private bool CanAnswerReadRequest(int length)
+        private bool CanAnswerRequest(int length)
         {
             if (length < TftpPacket.AcknowledgementLength || _buffer[0] != 0)
             {
@@ -242,7 +268,8 @@ namespace TftpNano.Transfer
                 case TftpOpcode.Error:
                     return true;
                 case TftpOpcode.Data:
-                    return TftpPacket.ReadBlockNumber(_buffer, length) == 1;
+                case TftpOpcode.Acknowledgement:
+                    return (TftpOpcode)_buffer[1] == _plainAnswer && TftpPacket.ReadBlockNumber(_buffer, length) == _plainAnswerBlock;
                 default:
                     return false;
             }

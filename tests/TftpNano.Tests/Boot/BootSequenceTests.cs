@@ -394,6 +394,8 @@ public sealed class BootSequenceTests : IDisposable
 
         public byte[]? HardwareAddress { get; set; } = [0x24, 0x0a, 0xc4, 0x12, 0x34, 0x56];
 
+        public string? FirmwareVersion => null;
+
         public Stream? OpenSettings() => settings is null ? null : new MemoryStream(System.Text.Encoding.UTF8.GetBytes(settings));
 
         public bool ConnectNetwork(DeviceSettings deviceSettings, int timeoutMs)

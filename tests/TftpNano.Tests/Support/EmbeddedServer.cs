@@ -14,7 +14,7 @@ internal sealed class EmbeddedServer : IDisposable
     private readonly Workspace _workspace = new();
 
     public EmbeddedServer(FaultScript? faults = null, TimeSpan? timeout = null, int? maxBlockSize = null, int? maxWindowSize = null,
-        TimeSpan? maxSilence = null)
+        TimeSpan? maxSilence = null, string? reports = null)
     {
         Folder = _workspace.Folder("served");
         var defaults = new TftpServerSettings();
@@ -25,6 +25,7 @@ internal sealed class EmbeddedServer : IDisposable
             MaxWindowSize = maxWindowSize ?? defaults.MaxWindowSize,
             IgnoreOptions = faults?.IgnoreOptions ?? false,
             MaxSilence = maxSilence ?? defaults.MaxSilence,
+            ReportsFolder = reports,
             OpenTransferSocket = faults is null
                 ? defaults.OpenTransferSocket
                 : local => faults.Wrap(defaults.OpenTransferSocket(local), local.Address),

@@ -22,7 +22,8 @@ internal sealed class ReleaseLab : IDisposable
 
     public ReleaseLab(FaultScript? faults = null)
     {
-        Server = new EmbeddedServer(faults);
+        // The server takes devices' reports, as a fleet's would: a host device that reports is answered.
+        Server = new EmbeddedServer(faults, reports: TftpNano.Update.DeviceReport.Folder);
         Channel = Directory.CreateDirectory(Path.Combine(Server.Folder, "fw", "stable")).FullName;
         DeviceRoot = Path.Combine(_workspace.Root, "device");
         (PrivateKeyPath, PublicKeyPath) = SigningKey.Generate(Path.Combine(_workspace.Root, "owner"), 2048);
@@ -120,7 +121,10 @@ internal sealed class ReleaseLab : IDisposable
     }
 
     /// <summary>The names of the files the server finished sending so far, in order.</summary>
-    public string[] ServedFiles() => Server.Server.FinishedTransfers.Where(t => t.Completed).Select(t => Path.GetFileName(t.FileName)).ToArray();
+    /// <summary>The files read from the server, in order: the devices' reports it took are not among them.</summary>
+    public string[] ServedFiles() => Server.Server.FinishedTransfers
+        .Where(t => t.Completed && !t.FileName.StartsWith(TftpNano.Update.DeviceReport.Folder + "/", StringComparison.Ordinal))
+        .Select(t => Path.GetFileName(t.FileName)).ToArray();
 
     public void Dispose()
     {

@@ -1,0 +1,215 @@
+using System.Text;
+using TftpNano.Boot;
+using TftpNano.Text;
+
+namespace TftpNano.Update
+{
+    // The report's text: ASCII lines of a key, one space and a value, in this order, a line left out
+    // when its value is not known:
+    //
+    //   tftpnano-report 1
+    //   device dev-07
+    //   event boot
+    //   release 2.0.0                          (or: release none)
+    //   state trial 1 of 3                     (or: state confirmed)
+    //   rolled-back-from 2.1.0
+    //   outcome refused                        (installed, up_to_date, skipped, refused, not_checked, not_in_rollout)
+    //   failure signature_invalid              (with outcome refused)
+    //   message The manifest's signature does not match the channel's key.
+    //   boot-app 1.4.0.0
+    //   firmware 1.12.0.4
+    //   firmware-line 2026-07
+    //   native System.Net 0x8EFB9944
+    //   native System.IO.FileSystem 0x1777E2FE
+    //   free-bytes 123456
+    //   uptime-ms 81234
+    //
+    // Words are spelled as the CLI's JSON spells them. A reader skips keys it does not know, so that a
+    // newer device's report still reads.
+    public sealed partial class DeviceReport
+    {
+        private const string Header = "tftpnano-report 1";
+
+        // Values are cut to these lengths: a report never nears MaxLength, whatever a message says.
+        private const int MaxValueLength = 80;
+        private const int MaxMessageLength = 300;
+
+        private static readonly string[] OutcomeWords = new string[]
+        {
+            null, "installed", "up_to_date", "skipped", "refused", "not_checked", "not_in_rollout",
+        };
+
+        private static readonly string[] FailureWords = new string[]
+        {
+            "invalid_manifest", "manifest_too_large", "too_many_files", "invalid_file_name", "signature_missing",
+            "signature_invalid", "downgrade", "size_mismatch", "hash_mismatch", "download", "insufficient_space",
+            "storage", "wrong_channel", "incompatible_release", "unexpected",
+        };
+
+        /// <summary>
+        /// Gets the running release's state as the report writes it: <c>confirmed</c>, <c>trial N of M</c>,
+        /// or <c>none</c> without a release.
+        /// </summary>
+        public string State
+        {
+            get
+            {
+                if (Release == null)
+                {
+                    return "none";
+                }
+
+                return Confirmed ? "confirmed" : "trial " + TrialBoot.ToString() + " of " + TrialBoots.ToString();
+            }
+        }
+
+        /// <summary>
+        /// Gets the outcome as the report writes it, such as <c>up_to_date</c>, or null when the report
+        /// follows no update attempt.
+        /// </summary>
+        public string OutcomeWord
+        {
+            get { return WordOf(OutcomeWords, (int)Outcome); }
+        }
+
+        /// <summary>
+        /// Gets the failure as the report writes it, such as <c>signature_invalid</c>, or null when the
+        /// update was not refused.
+        /// </summary>
+        public string FailureWord
+        {
+            get { return Outcome == UpdateOutcome.Refused ? WordOf(FailureWords, (int)Failure) : null; }
+        }
+
+        /// <summary>
+        /// Encodes the report: ASCII lines, at most <see cref="MaxLength"/> bytes.
+        /// </summary>
+        /// <returns>The file's bytes.</returns>
+        public byte[] ToBytes()
+        {
+            StringBuilder text = new StringBuilder(512);
+            text.Append(Header).Append('\n');
+            Line(text, "device", DeviceId, MaxValueLength);
+            Line(text, "event", Event, MaxValueLength);
+            Line(text, "release", Release == null ? "none" : Release, MaxValueLength);
+            Line(text, "state", State, MaxValueLength);
+            Line(text, "rolled-back-from", RolledBackFrom, MaxValueLength);
+            Line(text, "outcome", OutcomeWord, MaxValueLength);
+            Line(text, "failure", FailureWord, MaxValueLength);
+            Line(text, "message", Message, MaxMessageLength);
+            Line(text, "boot-app", BootApp, MaxValueLength);
+            Line(text, "firmware", Firmware, MaxValueLength);
+            Line(text, "firmware-line", FirmwareLine, MaxValueLength);
+            Line(text, "native", FirmwareLine == null ? null : "System.Net " + Boot.FirmwareLine.SystemNetChecksum(FirmwareLine), MaxValueLength);
+            Line(text, "native", FirmwareLine == null ? null : "System.IO.FileSystem " + Boot.FirmwareLine.FileSystemChecksum, MaxValueLength);
+            Line(text, "free-bytes", FreeBytes < 0 ? null : FreeBytes.ToString(), MaxValueLength);
+            Line(text, "uptime-ms", UptimeMs.ToString(), MaxValueLength);
+            return AsciiText.GetBytes(text.ToString());
+        }
+
+        /// <summary>
+        /// Reads a report.
+        /// </summary>
+        /// <param name="data">The file's bytes.</param>
+        /// <param name="length">How many of them.</param>
+        /// <returns>The report, or null when the bytes are not a report (no header, too long, no valid device id).</returns>
+        public static DeviceReport Parse(byte[] data, int length)
+        {
+            if (data == null || length > MaxLength || length > data.Length)
+            {
+                return null;
+            }
+
+            string[] lines = AsciiText.GetString(data, length).Split('\n');
+            if (lines.Length == 0 || lines[0] != Header)
+            {
+                return null;
+            }
+
+            DeviceReport report = new DeviceReport();
+            for (int i = 1; i < lines.Length; i++)
+            {
+                string line = lines[i];
+                int space = line.IndexOf(' ');
+                if (space <= 0)
+                {
+                    continue;
+                }
+
+                report.Read(line.Substring(0, space), line.Substring(space + 1));
+            }
+
+            return StagedRollout.CheckDeviceId(report.DeviceId) == null ? report : null;
+        }
+
+        private void Read(string key, string value)
+        {
+            switch (key)
+            {
+                case "device": DeviceId = value; break;
+                case "event": Event = value; break;
+                case "release": Release = value == "none" ? null : value; break;
+                case "state": ReadState(value); break;
+                case "rolled-back-from": RolledBackFrom = value; break;
+                case "outcome": Outcome = (UpdateOutcome)IndexOf(OutcomeWords, value, 0); break;
+                case "failure": Failure = (UpdateFailure)IndexOf(FailureWords, value, (int)UpdateFailure.Unexpected); break;
+                case "message": Message = value; break;
+                case "boot-app": BootApp = value; break;
+                case "firmware": Firmware = value; break;
+                case "firmware-line": FirmwareLine = value; break;
+                case "free-bytes": FreeBytes = DecimalText.Parse(value, 0, 18); break;
+                case "uptime-ms": UptimeMs = DecimalText.Parse(value, 0, 18); break;
+            }
+        }
+
+        private void ReadState(string value)
+        {
+            Confirmed = value == "confirmed";
+            string[] parts = value.Split(' ');
+            if (parts.Length == 4 && parts[0] == "trial" && parts[2] == "of")
+            {
+                TrialBoot = (int)DecimalText.Parse(parts[1], 0, 9);
+                TrialBoots = (int)DecimalText.Parse(parts[3], 0, 9);
+            }
+        }
+
+        // A value is kept to printable ASCII on one line and cut to its length.
+        private static void Line(StringBuilder text, string key, string value, int maxLength)
+        {
+            if (value == null)
+            {
+                return;
+            }
+
+            text.Append(key).Append(' ');
+            int length = value.Length < maxLength ? value.Length : maxLength;
+            for (int i = 0; i < length; i++)
+            {
+                char c = value[i];
+                text.Append(c >= ' ' && c <= '~' ? c : '?');
+            }
+
+            text.Append('\n');
+        }
+
+        private static string WordOf(string[] words, int index)
+        {
+            return index >= 0 && index < words.Length ? words[index] : null;
+        }
+
+        // The null entry is skipped before comparing: in nanoCLR, == with a null string operand crashes
+        // the interpreter (exit 139), where desktop .NET answers false.
+        private static int IndexOf(string[] words, string word, int otherwise)
+        {
+            for (int i = 0; i < words.Length; i++)
+            {
+                if (words[i] != null && words[i] == word)
+                {
+                    return i;
+                }
+            }
+
+            return otherwise;
+        }
+    }
+}
