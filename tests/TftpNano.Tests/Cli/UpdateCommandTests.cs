@@ -44,11 +44,7 @@ public sealed class UpdateCommandTests : IDisposable
         Assert.True(install.ExitCode == 0, install.StandardError);
         Assert.Equal(["installed 1.0 (2 fetched, 0 unchanged, 13.7 KiB downloaded)", "confirmed 1.0"], Lines(install));
         string report = File.ReadAllText(Path.Combine(_lab.Server.Folder, "reports", TftpNano.Cli.Update.UpdateRunner.DeviceId(null, root)));
-        Assert.Contains("
-release 1.0
-state confirmed
-outcome installed
-", report, StringComparison.Ordinal);
+        Assert.Contains("\nrelease 1.0\nstate confirmed\noutcome installed\n", report, StringComparison.Ordinal);
         ProcessResult again = Tftpnano("update", Url, "--root", root, "--key", keyBase + ".pub");
         Assert.Equal((0, "up to date 1.0"), (again.ExitCode, again.StandardOutput.Trim()));
 
