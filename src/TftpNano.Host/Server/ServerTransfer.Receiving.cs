@@ -184,6 +184,8 @@ internal sealed partial class ServerTransfer
     // one timeout (RFC 1350: the side that sends the last ACK waits).
     private void Dally(long finalBlock)
     {
+        Volatile.Write(ref _dallying, 1);
+        _server.OnDallying();
         long end = Now + _timer.NextWaitMs();
         try
         {

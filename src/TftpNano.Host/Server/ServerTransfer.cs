@@ -50,6 +50,9 @@ internal sealed partial class ServerTransfer
     private long _deadline;
     private long _highestSent;
 
+    // 1 once the transfer only dallies: an int for Volatile, read by the listener's admission.
+    private int _dallying;
+
     // When the client was last heard from: a transfer whose client stays silent for MaxSilence ends.
     private long _lastHeard;
 
@@ -77,6 +80,12 @@ internal sealed partial class ServerTransfer
     }
 
     public IPEndPoint Client { get; }
+
+    /// <summary>
+    /// Gets whether the transfer counts against the server's caps: until it only dallies after its
+    /// final ACK, which a client's next transfers need not wait for.
+    /// </summary>
+    public bool HoldsSlot => Volatile.Read(ref _dallying) == 0;
 
     public TransferRecord Record { get; }
 

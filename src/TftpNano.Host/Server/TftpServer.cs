@@ -131,6 +131,12 @@ public sealed class TftpServer : IDisposable
         _listener.Dispose();
     }
 
+    /// <summary>
+    /// A transfer whose work is done and that only dallies (a report stored, waiting one timeout to
+    /// acknowledge its final block again) gives its slot up: the waiting line moves on.
+    /// </summary>
+    internal void OnDallying() => AdmitWaiting();
+
     internal void OnFinished(ServerTransfer transfer)
     {
         // Only this transfer's entry: a newer one from the same client may have taken its place.
@@ -232,8 +238,8 @@ public sealed class TftpServer : IDisposable
             previous.Cancel();
         }
 
-        int fromClient = _active.Values.Count(t => t != previous && t.Client.Address.Equals(client.Address));
-        int running = _active.Count - (previous is null ? 0 : 1);
+        int fromClient = _active.Values.Count(t => t != previous && t.HoldsSlot && t.Client.Address.Equals(client.Address));
+        int running = _active.Values.Count(t => t != previous && t.HoldsSlot);
         if (fromClient >= Settings.MaxTransfersPerClient)
         {
             SendError(reply, client, TftpErrorCode.NotDefined, "Server busy.");
@@ -279,7 +285,7 @@ public sealed class TftpServer : IDisposable
         lock (_admission)
         {
             long now = Environment.TickCount64;
-            for (int i = 0; i < _waiting.Count && _active.Count < Settings.MaxTransfers && !_stop.IsCancellationRequested;)
+            for (int i = 0; i < _waiting.Count && _active.Values.Count(t => t.HoldsSlot) < Settings.MaxTransfers && !_stop.IsCancellationRequested;)
             {
                 WaitingRequest waiting = _waiting[i];
                 if (now - waiting.Since > (long)Settings.MaxRequestWait.TotalMilliseconds)
@@ -289,7 +295,7 @@ public sealed class TftpServer : IDisposable
                 }
 
                 if (_active.ContainsKey(waiting.Client)
-                    || _active.Values.Count(t => t.Client.Address.Equals(waiting.Client.Address)) >= Settings.MaxTransfersPerClient)
+                    || _active.Values.Count(t => t.HoldsSlot && t.Client.Address.Equals(waiting.Client.Address)) >= Settings.MaxTransfersPerClient)
                 {
                     i++;
                     continue;
