@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using TftpNano.Tests.Cli;
 using TftpNano.Tests.Support;
 
 namespace TftpNano.Tests.DeviceInTheLoop;
@@ -32,10 +34,12 @@ public sealed class BootAppTests
         channel.Publish("1.0.0", Healthy, ("notes.txt", Text("first notes")));
         DeviceRun boot = device.Boot();
         AssertStarted(boot, "1.0.0", "update: Installed release 1.0.0 (2 fetched, 0 unchanged).");
+        AssertReported(channel, server, boot, "1.0.0", "confirmed", "installed");
 
         boot = device.Boot();
         AssertStarted(boot, "1.0.0", "update: Up to date: release 1.0.0.");
         Assert.DoesNotContain("Fetching", boot.Console);
+        AssertReported(channel, server, boot, "1.0.0", "confirmed", "up_to_date");
 
         channel.Publish("1.0.1", Healthy, ("notes.txt", Text("second notes, longer")));
         boot = device.Boot();
@@ -58,10 +62,18 @@ public sealed class BootAppTests
             Assert.True(boot.ExitCode == 0, boot.ToString());
             Assert.Contains($"boot: starting release 1.0.3 on trial (start {start} of 3)", boot.Console);
             Assert.Contains("blinky: running, not healthy", boot.Console);
+            AssertReported(channel, server, boot, "1.0.3", $"trial {start} of 3", start == 1 ? "installed" : "up_to_date");
         }
 
         boot = device.Boot();
         AssertStarted(boot, "1.0.1", "Release 1.0.3 started 3 times without being confirmed: rolled back to 1.0.1");
+        JsonElement rolledBack = AssertReported(channel, server, boot, "1.0.1", "confirmed", "skipped");
+        if (server == ServedChannel.Serve)
+        {
+            Assert.Equal("1.0.3", rolledBack.GetProperty("rolled_back_from").GetString());
+            Assert.Equal(["rolled_back"], rolledBack.GetProperty("flags").EnumerateArray().Select(f => f.GetString()));
+            Assert.Equal("2026-07", rolledBack.GetProperty("firmware_line").GetString());
+        }
         boot = device.Boot();
         AssertStarted(boot, "1.0.1", "Release 1.0.3 was rolled back on this device and is not installed again.");
     }
@@ -84,6 +96,27 @@ public sealed class BootAppTests
                 ? "update: Installed release 2.0.0 (2 fetched, 0 unchanged)."
                 : $"update: Installed release {version} (1 fetched, 1 unchanged).");
         }
+    }
+
+    // After the update attempt, before the release starts, the device writes reports/ID: the embedded
+    // server takes it, and tftpnano fleet shows it (after Blinky's confirmation, the report it then
+    // writes); tftpd-hpa without -c refuses it, which costs the boot one console line.
+    private static JsonElement AssertReported(ServedChannel channel, string server, DeviceRun boot, string release, string state, string outcome)
+    {
+        if (server != ServedChannel.Serve)
+        {
+            Assert.True(boot.Console.Contains($"report: not written: {channel.EndPoint} refused to take 'reports/{ServedChannel.DeviceId}' with TFTP error",
+                StringComparison.Ordinal), boot.ToString());
+            return default;
+        }
+
+        Assert.True(boot.Console.Contains($"report: written to {channel.EndPoint} as reports/{ServedChannel.DeviceId}.", StringComparison.Ordinal), boot.ToString());
+        ProcessResult fleet = GetCommandTests.Tftpnano(Environment.CurrentDirectory, "fleet", channel.ReportsFolder, "--json");
+        Assert.True(fleet.ExitCode == 0, fleet.StandardError);
+        JsonElement device = Assert.Single(JsonDocument.Parse(fleet.StandardOutput).RootElement.GetProperty("devices").EnumerateArray());
+        Assert.Equal((ServedChannel.DeviceId, release, state, outcome), (device.GetProperty("id").GetString(), device.GetProperty("release").GetString(),
+            device.GetProperty("state").GetString(), device.GetProperty("outcome").GetString()));
+        return device;
     }
 
     internal static void AssertStarted(DeviceRun boot, string version, string expected)

@@ -30,7 +30,10 @@ internal sealed class ServedChannel : IDisposable
         {
             // Every virtual device is 127.0.0.1, and each one cut off mid-transfer leaves a transfer
             // open until the server gives up on it: the per-client cap is for a fleet's addresses.
-            _embedded = new TftpServer(root, new IPEndPoint(IPAddress.Loopback, 0), new TftpServerSettings { MaxTransfersPerClient = 64 });
+            // It takes the devices' reports, as tftpnano serve --reports reports does; tftpd-hpa, run
+            // without -c, refuses them.
+            _embedded = new TftpServer(root, new IPEndPoint(IPAddress.Loopback, 0),
+                new TftpServerSettings { MaxTransfersPerClient = 64, ReportsFolder = TftpNano.Update.DeviceReport.Folder });
             _embedded.Start();
             EndPoint = _embedded.LocalEndPoint;
         }
@@ -42,6 +45,12 @@ internal sealed class ServedChannel : IDisposable
     }
 
     public string Folder { get; }
+
+    /// <summary>The folder the embedded server writes the devices' reports to.</summary>
+    public string ReportsFolder => Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Folder))!, TftpNano.Update.DeviceReport.Folder);
+
+    /// <summary>The device id the settings give the virtual device.</summary>
+    public const string DeviceId = "vesp32-1";
 
     public string PrivateKeyPath { get; }
 
@@ -74,6 +83,7 @@ internal sealed class ServedChannel : IDisposable
         network=ethernet
         network.wait=5
         trial.boots={trialBoots}
+        device.id={DeviceId}
         """.Replace("\r", string.Empty);
 
     /// <summary>
