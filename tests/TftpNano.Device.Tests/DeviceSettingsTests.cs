@@ -31,6 +31,7 @@ namespace TftpNano.Device.Tests
                 + "timeout=500\n"
                 + "server.timeout=3\n"
                 + "server.utimeout=no\n"
+                + "report=no\n"
                 + "device.id=pump-station_7\n"
                 + "retries=6\n"
                 + "transfer.limit=120\n"
@@ -67,6 +68,9 @@ namespace TftpNano.Device.Tests
             Assert.IsFalse(settings.ToDownloadSettings().ShortServerTimeout);
             Assert.IsTrue(DeviceSettings.Parse("server=10.0.0.1\npublickey=none\n").ToDownloadSettings().ShortServerTimeout);
             Assert.IsFalse(DeviceSettings.Parse("server=10.0.0.1\npublickey=none\nserver.utimeout=off\n").IsValid);
+            Assert.IsFalse(settings.Report);
+            Assert.IsTrue(DeviceSettings.Parse("server=10.0.0.1\npublickey=none\n").Report);
+            Assert.IsFalse(DeviceSettings.Parse("server=10.0.0.1\npublickey=none\nreport=off\n").IsValid);
             Assert.AreEqual(6, settings.Retries);
             Assert.AreEqual(120, settings.TransferLimitSeconds);
             Assert.AreEqual(120, settings.ToDownloadSettings().TransferTimeLimitSeconds);
