@@ -117,6 +117,27 @@ public sealed class FleetCommandTests : IDisposable
         Assert.NotEqual(0, Tftpnano("fleet", Path.Combine(_lab.WorkspaceRoot, "nowhere")).ExitCode);
     }
 
+    [PeerFact(Peers.TftpdHpa)]
+    public void TftpdHpaRunAsTheReadmeSaysTakesEveryReport()
+    {
+        // -c creates a new report; without -p only a world-writable file could be replaced, so a
+        // device's second report would be refused.
+        Assert.Contains("in.tftpd --foreground --listen --secure -c -p -U 022 DIR", File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md")));
+        Directory.CreateDirectory(ReportFolder);
+        using var tftpdHpa = PeerServer.Start(Peers.TftpdHpa, _lab.Server.Folder, _lab.WorkspaceRoot, "-c", "-p", "-U", "022");
+        _lab.Publish("1.0.0", ("Blinky.pe", ReleaseLab.Content(1, 3000)));
+        string url = $"tftp://127.0.0.1:{tftpdHpa.EndPoint.Port}/{ReleaseLab.ChannelName}";
+        foreach (string expected in new[] { "installed", "up_to_date" })
+        {
+            ProcessResult update = Tftpnano("update", url, "--root", Path.Combine(_lab.WorkspaceRoot, "hpa-device"), "--key", _lab.PublicKeyPath,
+                "--device-id", "dev-hpa", "--json");
+            Assert.True(update.ExitCode == 0, update.StandardError);
+            Assert.Equal("written", JsonDocument.Parse(update.StandardOutput).RootElement.GetProperty("report").GetString());
+            JsonElement device = Assert.Single(FleetJson().GetProperty("devices").EnumerateArray());
+            Assert.Equal(("dev-hpa", expected), (device.GetProperty("id").GetString(), device.GetProperty("outcome").GetString()));
+        }
+    }
+
     private static void Write(string folder, DeviceReport report, DateTime seen)
     {
         report.Event ??= "boot";

@@ -31,7 +31,8 @@ public sealed class PeerServer : IDisposable
     /// <summary>Gets the server's process (tftpd-hpa forks one more per transfer).</summary>
     public int ProcessId => _process.Id;
 
-    public static PeerServer Start(string kind, string root, string workspace)
+    /// <summary>Starts a server over a folder; <paramref name="options"/> go before the folder (tftpd-hpa only).</summary>
+    public static PeerServer Start(string kind, string root, string workspace, params string[] options)
     {
         string executable = Peers.Require(kind);
         IPEndPoint endPoint;
@@ -40,7 +41,7 @@ public sealed class PeerServer : IDisposable
         {
             case Peers.TftpdHpa:
                 endPoint = new IPEndPoint(IPAddress.Loopback, FreeUdpPort());
-                arguments = ["--foreground", "--listen", "--address", endPoint.ToString(), "--secure", "--user", Environment.UserName, root];
+                arguments = ["--foreground", "--listen", "--address", endPoint.ToString(), "--secure", "--user", Environment.UserName, .. options, root];
                 break;
             case Peers.Atftpd:
                 endPoint = new IPEndPoint(IPAddress.Loopback, FreeUdpPort());
