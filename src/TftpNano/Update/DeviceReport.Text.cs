@@ -34,18 +34,6 @@ namespace TftpNano.Update
         private const int MaxValueLength = 80;
         private const int MaxMessageLength = 300;
 
-        private static readonly string[] OutcomeWords = new string[]
-        {
-            null, "installed", "up_to_date", "skipped", "refused", "not_checked", "not_in_rollout",
-        };
-
-        private static readonly string[] FailureWords = new string[]
-        {
-            "invalid_manifest", "manifest_too_large", "too_many_files", "invalid_file_name", "signature_missing",
-            "signature_invalid", "downgrade", "size_mismatch", "hash_mismatch", "download", "insufficient_space",
-            "storage", "wrong_channel", "incompatible_release", "unexpected",
-        };
-
         /// <summary>
         /// Gets the running release's state as the report writes it: <c>confirmed</c>, <c>trial N of M</c>,
         /// or <c>none</c> without a release.
@@ -69,7 +57,7 @@ namespace TftpNano.Update
         /// </summary>
         public string OutcomeWord
         {
-            get { return WordOf(OutcomeWords, (int)Outcome); }
+            get { return OutcomeToWord(Outcome); }
         }
 
         /// <summary>
@@ -78,7 +66,7 @@ namespace TftpNano.Update
         /// </summary>
         public string FailureWord
         {
-            get { return Outcome == UpdateOutcome.Refused ? WordOf(FailureWords, (int)Failure) : null; }
+            get { return Outcome == UpdateOutcome.Refused ? FailureToWord(Failure) : null; }
         }
 
         /// <summary>
@@ -151,8 +139,8 @@ namespace TftpNano.Update
                 case "release": Release = value == "none" ? null : value; break;
                 case "state": ReadState(value); break;
                 case "rolled-back-from": RolledBackFrom = value; break;
-                case "outcome": Outcome = (UpdateOutcome)IndexOf(OutcomeWords, value, 0); break;
-                case "failure": Failure = (UpdateFailure)IndexOf(FailureWords, value, (int)UpdateFailure.Unexpected); break;
+                case "outcome": Outcome = WordToOutcome(value); break;
+                case "failure": Failure = WordToFailure(value); break;
                 case "message": Message = value; break;
                 case "boot-app": BootApp = value; break;
                 case "firmware": Firmware = value; break;
@@ -192,24 +180,68 @@ namespace TftpNano.Update
             text.Append('\n');
         }
 
-        private static string WordOf(string[] words, int index)
+        // The words by switch, not by a static table: a device's heap holds no table for a report
+        // written once per boot (and nanoCLR's == crashes on a table's null entry).
+        private static string OutcomeToWord(UpdateOutcome outcome)
         {
-            return index >= 0 && index < words.Length ? words[index] : null;
+            switch (outcome)
+            {
+                case UpdateOutcome.Installed: return "installed";
+                case UpdateOutcome.UpToDate: return "up_to_date";
+                case UpdateOutcome.Skipped: return "skipped";
+                case UpdateOutcome.Refused: return "refused";
+                case UpdateOutcome.NotChecked: return "not_checked";
+                case UpdateOutcome.NotInRollout: return "not_in_rollout";
+                default: return null;
+            }
         }
 
-        // The null entry is skipped before comparing: in nanoCLR, == with a null string operand crashes
-        // the interpreter (exit 139), where desktop .NET answers false.
-        private static int IndexOf(string[] words, string word, int otherwise)
+        private static UpdateOutcome WordToOutcome(string word)
         {
-            for (int i = 0; i < words.Length; i++)
+            for (int outcome = 1; outcome <= (int)UpdateOutcome.NotInRollout; outcome++)
             {
-                if (words[i] != null && words[i] == word)
+                if (OutcomeToWord((UpdateOutcome)outcome) == word)
                 {
-                    return i;
+                    return (UpdateOutcome)outcome;
                 }
             }
 
-            return otherwise;
+            return 0;
+        }
+
+        private static string FailureToWord(UpdateFailure failure)
+        {
+            switch (failure)
+            {
+                case UpdateFailure.InvalidManifest: return "invalid_manifest";
+                case UpdateFailure.ManifestTooLarge: return "manifest_too_large";
+                case UpdateFailure.TooManyFiles: return "too_many_files";
+                case UpdateFailure.InvalidFileName: return "invalid_file_name";
+                case UpdateFailure.SignatureMissing: return "signature_missing";
+                case UpdateFailure.SignatureInvalid: return "signature_invalid";
+                case UpdateFailure.Downgrade: return "downgrade";
+                case UpdateFailure.SizeMismatch: return "size_mismatch";
+                case UpdateFailure.HashMismatch: return "hash_mismatch";
+                case UpdateFailure.Download: return "download";
+                case UpdateFailure.InsufficientSpace: return "insufficient_space";
+                case UpdateFailure.Storage: return "storage";
+                case UpdateFailure.WrongChannel: return "wrong_channel";
+                case UpdateFailure.IncompatibleRelease: return "incompatible_release";
+                default: return "unexpected";
+            }
+        }
+
+        private static UpdateFailure WordToFailure(string word)
+        {
+            for (int failure = 0; failure < (int)UpdateFailure.Unexpected; failure++)
+            {
+                if (FailureToWord((UpdateFailure)failure) == word)
+                {
+                    return (UpdateFailure)failure;
+                }
+            }
+
+            return UpdateFailure.Unexpected;
         }
     }
 }
