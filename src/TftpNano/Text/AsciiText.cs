@@ -25,14 +25,16 @@ namespace TftpNano.Text
         /// Decodes ASCII text; a byte above 127 becomes '?'.
         /// </summary>
         /// <param name="bytes">The bytes.</param>
-        /// <param name="count">How many of them, from index 0.</param>
+        /// <param name="offset">Where the text starts.</param>
+        /// <param name="count">How many bytes it has.</param>
         /// <returns>One character per byte.</returns>
-        public static string GetString(byte[] bytes, int count)
+        public static string GetString(byte[] bytes, int offset, int count)
         {
             char[] chars = new char[count];
             for (int i = 0; i < count; i++)
             {
-                chars[i] = bytes[i] < 128 ? (char)bytes[i] : '?';
+                byte b = bytes[offset + i];
+                chars[i] = b < 128 ? (char)b : '?';
             }
 
             return new string(chars);

@@ -1,4 +1,3 @@
-using System.Text;
 using TftpNano.Boot;
 using TftpNano.Text;
 
@@ -75,24 +74,37 @@ namespace TftpNano.Update
         /// <returns>The file's bytes.</returns>
         public byte[] ToBytes()
         {
-            StringBuilder text = new StringBuilder(512);
-            text.Append(Header).Append('\n');
-            Line(text, "device", DeviceId, MaxValueLength);
-            Line(text, "event", Event, MaxValueLength);
-            Line(text, "release", Release == null ? "none" : Release, MaxValueLength);
-            Line(text, "state", State, MaxValueLength);
-            Line(text, "rolled-back-from", RolledBackFrom, MaxValueLength);
-            Line(text, "outcome", OutcomeWord, MaxValueLength);
-            Line(text, "failure", FailureWord, MaxValueLength);
-            Line(text, "message", Message, MaxMessageLength);
-            Line(text, "boot-app", BootApp, MaxValueLength);
-            Line(text, "firmware", Firmware, MaxValueLength);
-            Line(text, "firmware-line", FirmwareLine, MaxValueLength);
-            Line(text, "native", FirmwareLine == null ? null : "System.Net " + Boot.FirmwareLine.SystemNetChecksum(FirmwareLine), MaxValueLength);
-            Line(text, "native", FirmwareLine == null ? null : "System.IO.FileSystem " + Boot.FirmwareLine.FileSystemChecksum, MaxValueLength);
-            Line(text, "free-bytes", FreeBytes < 0 ? null : FreeBytes.ToString(), MaxValueLength);
-            Line(text, "uptime-ms", UptimeMs.ToString(), MaxValueLength);
-            return AsciiText.GetBytes(text.ToString());
+            // Twice: once to count the bytes, once to write them into an array of that length, so that
+            // a device allocates the report once, and no buffer beside it.
+            byte[] bytes = new byte[Write(null)];
+            Write(bytes);
+            return bytes;
+        }
+
+        // Writes the lines into the buffer, or only counts them when it is null; returns their length.
+        // Every value is cut to its length, so the lines together stay far below MaxLength.
+        private int Write(byte[] buffer)
+        {
+            int length = Line(buffer, 0, Header, null, MaxValueLength);
+            length = Line(buffer, length, "device", DeviceId, MaxValueLength);
+            length = Line(buffer, length, "event", Event, MaxValueLength);
+            length = Line(buffer, length, "release", Release == null ? "none" : Release, MaxValueLength);
+            length = Line(buffer, length, "state", State, MaxValueLength);
+            length = Line(buffer, length, "rolled-back-from", RolledBackFrom, MaxValueLength);
+            length = Line(buffer, length, "outcome", OutcomeWord, MaxValueLength);
+            length = Line(buffer, length, "failure", FailureWord, MaxValueLength);
+            length = Line(buffer, length, "message", Message, MaxMessageLength);
+            length = Line(buffer, length, "boot-app", BootApp, MaxValueLength);
+            length = Line(buffer, length, "firmware", Firmware, MaxValueLength);
+            length = Line(buffer, length, "firmware-line", FirmwareLine, MaxValueLength);
+            if (FirmwareLine != null)
+            {
+                length = Line(buffer, length, "native", "System.Net " + Boot.FirmwareLine.SystemNetChecksum(FirmwareLine), MaxValueLength);
+                length = Line(buffer, length, "native", "System.IO.FileSystem " + Boot.FirmwareLine.FileSystemChecksum, MaxValueLength);
+            }
+
+            length = Line(buffer, length, "free-bytes", FreeBytes < 0 ? null : FreeBytes.ToString(), MaxValueLength);
+            return Line(buffer, length, "uptime-ms", UptimeMs.ToString(), MaxValueLength);
         }
 
         /// <summary>
@@ -108,26 +120,39 @@ namespace TftpNano.Update
                 return null;
             }
 
-            string[] lines = AsciiText.GetString(data, length).Split('\n');
-            if (lines.Length == 0 || lines[0] != Header)
+            DeviceReport report = null;
+            int start = 0;
+            while (start < length)
             {
-                return null;
-            }
-
-            DeviceReport report = new DeviceReport();
-            for (int i = 1; i < lines.Length; i++)
-            {
-                string line = lines[i];
-                int space = line.IndexOf(' ');
-                if (space <= 0)
+                int end = start;
+                while (end < length && data[end] != (byte)'\n')
                 {
-                    continue;
+                    end++;
                 }
 
-                report.Read(line.Substring(0, space), line.Substring(space + 1));
+                string line = AsciiText.GetString(data, start, end - start);
+                if (report == null)
+                {
+                    if (line != Header)
+                    {
+                        return null;
+                    }
+
+                    report = new DeviceReport();
+                }
+                else
+                {
+                    int space = line.IndexOf(' ');
+                    if (space > 0)
+                    {
+                        report.Read(line.Substring(0, space), line.Substring(space + 1));
+                    }
+                }
+
+                start = end + 1;
             }
 
-            return StagedRollout.CheckDeviceId(report.DeviceId) == null ? report : null;
+            return report != null && StagedRollout.CheckDeviceId(report.DeviceId) == null ? report : null;
         }
 
         private void Read(string key, string value)
@@ -150,34 +175,51 @@ namespace TftpNano.Update
             }
         }
 
+        // "confirmed", or "trial N of M".
         private void ReadState(string value)
         {
             Confirmed = value == "confirmed";
-            string[] parts = value.Split(' ');
-            if (parts.Length == 4 && parts[0] == "trial" && parts[2] == "of")
+            int of = value.IndexOf(" of ");
+            if (value.StartsWith("trial ") && of > 6)
             {
-                TrialBoot = (int)DecimalText.Parse(parts[1], 0, 9);
-                TrialBoots = (int)DecimalText.Parse(parts[3], 0, 9);
+                TrialBoot = (int)DecimalText.Parse(value.Substring(6, of - 6), 0, 9);
+                TrialBoots = (int)DecimalText.Parse(value, of + 4, 9);
             }
         }
 
-        // A value is kept to printable ASCII on one line and cut to its length.
-        private static void Line(StringBuilder text, string key, string value, int maxLength)
+        // Writes "KEY VALUE\n" (or KEY alone for the header) at the given place, or only counts it when
+        // the buffer is null: the value kept to printable ASCII on one line and cut to its length; a
+        // null value writes nothing. Returns where the next line starts.
+        private static int Line(byte[] buffer, int at, string key, string value, int maxLength)
         {
-            if (value == null)
+            if (value == null && key != Header)
             {
-                return;
+                return at;
             }
 
-            text.Append(key).Append(' ');
-            int length = value.Length < maxLength ? value.Length : maxLength;
-            for (int i = 0; i < length; i++)
+            int length = value == null ? 0 : (value.Length < maxLength ? value.Length : maxLength);
+            if (buffer == null)
             {
-                char c = value[i];
-                text.Append(c >= ' ' && c <= '~' ? c : '?');
+                return at + key.Length + (value == null ? 0 : 1 + length) + 1;
             }
 
-            text.Append('\n');
+            for (int i = 0; i < key.Length; i++)
+            {
+                buffer[at++] = (byte)key[i];
+            }
+
+            if (value != null)
+            {
+                buffer[at++] = (byte)' ';
+                for (int i = 0; i < length; i++)
+                {
+                    char c = value[i];
+                    buffer[at++] = c >= ' ' && c <= '~' ? (byte)c : (byte)'?';
+                }
+            }
+
+            buffer[at++] = (byte)'\n';
+            return at;
         }
 
         // The words by switch, not by a static table: a device's heap holds no table for a report
