@@ -1,4 +1,5 @@
 using System;
+using TftpNano.Text;
 
 namespace TftpNano.Protocol
 {
@@ -465,14 +466,7 @@ namespace TftpNano.Protocol
                 RequireAscii(packet, start, end, what);
             }
 
-            char[] text = new char[end - start];
-            for (int i = start; i < end; i++)
-            {
-                byte b = packet[i];
-                text[i - start] = b < 0x80 ? (char)b : '?';
-            }
-
-            return new string(text);
+            return AsciiText.GetString(packet, start, end - start);
         }
 
         private static bool EqualsIgnoreCase(byte[] packet, int start, int end, string lowerCaseName)

@@ -39,5 +39,33 @@ namespace TftpNano.Text
 
             return new string(chars);
         }
+
+        /// <summary>
+        /// Reads the line starting at a position, without its line feed (or CR LF), one character per
+        /// byte; the position moves past the line feed. The manifest and the device's report are read
+        /// this way.
+        /// </summary>
+        /// <param name="data">The text's bytes.</param>
+        /// <param name="count">How many of them, from index 0.</param>
+        /// <param name="position">Where the line starts; on return, where the next one does.</param>
+        /// <returns>The line.</returns>
+        public static string ReadLine(byte[] data, int count, ref int position)
+        {
+            int end = position;
+            while (end < count && data[end] != '\n')
+            {
+                end++;
+            }
+
+            int length = end > position && data[end - 1] == '\r' && end < count ? end - position - 1 : end - position;
+            char[] text = new char[length];
+            for (int i = 0; i < length; i++)
+            {
+                text[i] = (char)data[position + i];
+            }
+
+            position = end < count ? end + 1 : end;
+            return new string(text);
+        }
     }
 }

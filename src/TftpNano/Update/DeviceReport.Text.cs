@@ -121,16 +121,10 @@ namespace TftpNano.Update
             }
 
             DeviceReport report = null;
-            int start = 0;
-            while (start < length)
+            int position = 0;
+            while (position < length)
             {
-                int end = start;
-                while (end < length && data[end] != (byte)'\n')
-                {
-                    end++;
-                }
-
-                string line = AsciiText.GetString(data, start, end - start);
+                string line = AsciiText.ReadLine(data, length, ref position);
                 if (report == null)
                 {
                     if (line != Header)
@@ -139,17 +133,14 @@ namespace TftpNano.Update
                     }
 
                     report = new DeviceReport();
-                }
-                else
-                {
-                    int space = line.IndexOf(' ');
-                    if (space > 0)
-                    {
-                        report.Read(line.Substring(0, space), line.Substring(space + 1));
-                    }
+                    continue;
                 }
 
-                start = end + 1;
+                int space = line.IndexOf(' ');
+                if (space > 0)
+                {
+                    report.Read(line.Substring(0, space), line.Substring(space + 1));
+                }
             }
 
             return report != null && StagedRollout.CheckDeviceId(report.DeviceId) == null ? report : null;

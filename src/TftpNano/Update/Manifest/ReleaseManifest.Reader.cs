@@ -29,7 +29,7 @@ namespace TftpNano.Update.Manifest
             // One line at a time, straight from the bytes: the whole text as a string, and as lines
             // beside it, would take some 50 KB for the largest manifest, more than a device can spare.
             int position = 0;
-            string first = NextLine(data, count, ref position);
+            string first = AsciiText.ReadLine(data, count, ref position);
             if (first != Header + " " + FormatVersion.ToString())
             {
                 throw Invalid("The manifest does not start with '" + Header + " " + FormatVersion.ToString() + "'.");
@@ -45,7 +45,7 @@ namespace TftpNano.Update.Manifest
             ArrayList files = new ArrayList();
             for (int i = 1; position < count; i++)
             {
-                string line = NextLine(data, count, ref position);
+                string line = AsciiText.ReadLine(data, count, ref position);
                 string[] fields = line.Split(new char[] { ' ' });
                 string where = "Manifest line " + (i + 1).ToString() + ": ";
                 if (fields[0] == "channel" && fields.Length == 2 && channel == null && version == null)
@@ -215,26 +215,6 @@ namespace TftpNano.Update.Manifest
                     throw Invalid("Manifest line " + line.ToString() + " is longer than " + MaxLineLength.ToString() + " characters.");
                 }
             }
-        }
-
-        // The line starting at position, without its line feed (or CR LF); position moves past it.
-        private static string NextLine(byte[] data, int count, ref int position)
-        {
-            int end = position;
-            while (end < count && data[end] != '\n')
-            {
-                end++;
-            }
-
-            int length = end > position && data[end - 1] == '\r' && end < count ? end - position - 1 : end - position;
-            char[] text = new char[length];
-            for (int i = 0; i < length; i++)
-            {
-                text[i] = (char)data[position + i];
-            }
-
-            position = end < count ? end + 1 : end;
-            return new string(text);
         }
 
         private static UpdateException Invalid(string message)
